@@ -1,0 +1,37 @@
+/** A human summary of a RunPlan (pure): tenants, load, variants and their waypoints, thresholds. */
+import { formatDuration } from '../suite/duration.ts';
+import type { RunPlan } from '../suite/plan.ts';
+import { waypointFor } from '../topology/model.ts';
+
+export function describePlan(plan: RunPlan): string {
+  const l = plan.load;
+  const lines = [
+    `Suite ${plan.suite.name} on ${plan.platform}${plan.scale !== 1 ? ` (scale ${plan.scale})` : ''}`,
+    plan.suite.description ? `  ${plan.suite.description}` : '',
+    `Load per tenant: ${l.model} loop, ${l.rate ?? 'max'} req/s over ${l.connections} connections for ${formatDuration(l.durationMs)} (warm-up ${formatDuration(l.warmupMs)}, timeout ${formatDuration(l.timeoutMs)}, ${l.behindSchedule})`,
+    `Waypoint envelope: ${plan.waypoint.cpuLimit} CPU, ${plan.waypoint.memoryLimit}, connections ${plan.waypoint.maxConnections}, pending ${plan.waypoint.maxPendingRequests}, requests ${plan.waypoint.maxRequests}, Istio behaviour ${plan.waypoint.istioBehaviour}`,
+    `Policy: allow ${plan.policy.methods.join(', ')} from ${plan.policy.sourceNamespaces.join(', ')}`,
+    'Tenants:',
+    ...plan.tenants.map(
+      (t) =>
+        `  ${t.name} (namespace ${t.namespace}): ${t.method} ${t.service}:${t.port}${t.path}, starts at +${formatDuration(t.startOffsetMs)}`,
+    ),
+    'Variants:',
+    ...plan.variants.map((v) => {
+      const wps =
+        v.topology.waypoints
+          .map((w) => `${w.namespace}/${w.name} (admits ${w.admits.join(', ')})`)
+          .join('; ') || 'no waypoints';
+      const routes = plan.tenants
+        .map((t) => {
+          const w = waypointFor(v.topology, t.namespace, t.service);
+          return `${t.name}→${w ? `${w.namespace}/${w.name}` : 'direct'}`;
+        })
+        .join(', ');
+      return `  ${v.name}${plan.repeats > 1 ? ` #${v.repeat}` : ''}: ${wps}; ${routes}`;
+    }),
+    `Thresholds (${plan.thresholds.length}):`,
+    ...plan.thresholds.map((t) => `  ${t.key}: ${t.expression}${t.abortOnFail ? ' (abort on fail)' : ''}`),
+  ];
+  return lines.filter((x) => x !== '').join('\n');
+}

@@ -1,0 +1,74 @@
+/** Flag value checks shared by commands; each failure names the flag, the value and the fix. */
+import { MeshbenchError } from '../errors.ts';
+import { parseDuration } from '../suite/duration.ts';
+import { PLATFORMS, type PlatformName } from '../suite/schema.ts';
+
+export function flagNumber(
+  flag: string,
+  value: unknown,
+  opts: { min?: number; max?: number; integer?: boolean; example: string },
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  const bad =
+    typeof value !== 'string' ||
+    value.trim() === '' ||
+    !Number.isFinite(n) ||
+    (opts.integer && !Number.isInteger(n)) ||
+    (opts.min !== undefined && n < opts.min) ||
+    (opts.max !== undefined && n > opts.max);
+  if (bad) {
+    const range = [
+      opts.min !== undefined ? `>= ${opts.min}` : '',
+      opts.max !== undefined ? `<= ${opts.max}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    throw new MeshbenchError(
+      'INVALID_FLAG',
+      `--${flag} must be ${opts.integer ? 'a whole number' : 'a number'}${range ? ` ${range}` : ''}, got ${JSON.stringify(value)}`,
+      {
+        input: `--${flag}`,
+        value,
+        fix: `pass e.g. --${flag} ${opts.example}`,
+      },
+    );
+  }
+  return n;
+}
+
+export function flagDuration(
+  flag: string,
+  value: unknown,
+  opts: { min?: number; example: string },
+): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+  if (ms === undefined || (opts.min !== undefined && ms < opts.min)) {
+    throw new MeshbenchError(
+      'INVALID_FLAG',
+      `--${flag} must be a duration with a unit${opts.min ? ` of at least ${opts.min} ms` : ''}, got ${JSON.stringify(value)}`,
+      {
+        input: `--${flag}`,
+        value,
+        fix: `pass e.g. --${flag} ${opts.example}`,
+      },
+    );
+  }
+  return ms;
+}
+
+export function flagPlatform(value: unknown): PlatformName {
+  if (value === undefined) return 'local';
+  if (typeof value === 'string' && (PLATFORMS as readonly string[]).includes(value))
+    return value as PlatformName;
+  throw new MeshbenchError(
+    'INVALID_FLAG',
+    `--platform must be one of ${PLATFORMS.join(', ')}, got ${JSON.stringify(value)}`,
+    {
+      input: '--platform',
+      value,
+      fix: 'pass --platform local (the default), kind or cluster',
+    },
+  );
+}

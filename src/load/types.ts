@@ -1,0 +1,109 @@
+/** The LoadDriver seam: every driver (paced engine, autocannon, in-cluster agent, Fortio) returns a LoadResult. */
+import type { EncodedHistogram } from '../metrics/histogram.ts';
+
+/** One tenant's schedule: what to send, how fast, for how long. Times in ms. */
+export interface LoadSchedule {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  model: 'open' | 'closed';
+  /** Total requests per second across all connections (open model). */
+  rate?: number;
+  connections: number;
+  durationMs: number;
+  /** Delay from the driver's common start before this schedule begins (the stagger). */
+  startOffsetMs: number;
+  /** Leading part excluded from the histograms (still counted in `warmup`). */
+  warmupMs: number;
+  timeoutMs: number;
+  behindSchedule: 'catch-up' | 'skip';
+  /** Random jitter as a fraction of the per-connection interval (0 = none). */
+  jitter: number;
+  /** Worker threads; 'auto' picks from the rate. */
+  workers?: number | 'auto';
+}
+
+/** Counts by outcome class. `status` holds every non-2xx HTTP status by code. */
+export interface OutcomeCounts {
+  ok: number;
+  status: Record<string, number>;
+  timeout: number;
+  reset: number;
+  refused: number;
+  /** Requests the skip policy dropped because their connection was behind. */
+  skipped: number;
+  /** Socket errors that are none of the above (DNS, malformed HTTP, …), by error code. */
+  other: Record<string, number>;
+}
+
+/** One second of a tenant's run (time relative to the tenant's own start). */
+export interface SecondSample {
+  /** Seconds since this tenant started (0-based, the second's start). */
+  t: number;
+  /** Requests whose intended start fell in this second and that completed. */
+  completed: number;
+  ok: number;
+  errors: number;
+  /** Intended-start latency of successes this second. */
+  histogram: EncodedHistogram;
+  /** True for seconds inside the warm-up. */
+  warmup: boolean;
+}
+
+export interface LoadResult {
+  schedule: LoadSchedule;
+  driver: 'paced' | 'autocannon' | 'agent' | 'fortio';
+  /** Epoch ms when the schedule's first request was due (after the start offset). */
+  startedAt: number;
+  endedAt: number;
+  /** Measured window (after warm-up) length in ms. */
+  measuredMs: number;
+  requests: {
+    /** Requests due in the measured window (open model). */
+    intended: number;
+    /** Requests written to a socket in the measured window. */
+    sent: number;
+    /** Requests that got an answer or an error in the measured window. */
+    completed: number;
+    /** Requests in the warm-up, excluded from everything below. */
+    warmup: number;
+  };
+  outcomes: OutcomeCounts;
+  /** Completed requests per second over the measured window. */
+  achievedRps: number;
+  latency: {
+    /** Successes, from the intended start (the honest figure). */
+    intended: EncodedHistogram;
+    /** Successes, from the actual start (for comparison: hides stalls). */
+    actual: EncodedHistogram;
+    /** Error responses and socket errors, from the intended start. */
+    errors: EncodedHistogram;
+  };
+  /** Actual start minus intended start, in µs. */
+  scheduleLag: EncodedHistogram;
+  series: SecondSample[];
+  /** Engine facts: worker count, whether it held the schedule. */
+  engine: { workers: number; maxLagMs: number; notes: string[] };
+  /** True when the run was cut short (abort signal). */
+  incomplete?: boolean;
+}
+
+export interface LoadProgress {
+  tenant: string;
+  /** Seconds since the tenant started. */
+  t: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+/** Runs tenant schedules together (common start; each honours its own startOffsetMs). */
+export interface LoadDriver {
+  run(input: {
+    schedules: Record<string, LoadSchedule>;
+    signal?: AbortSignal;
+    onProgress?: (p: LoadProgress) => void;
+  }): Promise<Record<string, LoadResult>>;
+}

@@ -1,0 +1,109 @@
+/** Expansion of a validated suite into a RunPlan for one platform (pure). */
+import { buildTopology } from '../topology/build.ts';
+import type { LoadPlan, RunPlan, TenantPlan, VariantPlan } from './plan.ts';
+import type { PlatformName, WaypointEnvelope } from './schema.ts';
+import type { ValidSuite } from './validate.ts';
+
+export interface ExpandOptions {
+  platform: PlatformName;
+  source: string;
+  /** Overrides the suite's local scale (flag --scale). */
+  scale?: number;
+  /** Overrides the suite's repeats (flag --repeat). */
+  repeats?: number;
+  /** Runs only these variants, in suite order (flag --variant). */
+  variants?: string[];
+  /** Overrides the load duration (flag --duration), in ms. */
+  durationMs?: number;
+}
+
+const scaleCount = (n: number, k: number) => Math.max(1, Math.round(n * k));
+
+export function scaleEnvelope(e: WaypointEnvelope, k: number): WaypointEnvelope {
+  if (k === 1) return e;
+  return {
+    ...e,
+    cpuLimit: Math.round(e.cpuLimit * k * 1000) / 1000,
+    maxConnections: scaleCount(e.maxConnections, k),
+    maxPendingRequests: scaleCount(e.maxPendingRequests, k),
+    maxRequests: scaleCount(e.maxRequests, k),
+  };
+}
+
+export function expandSuite(valid: ValidSuite, options: ExpandOptions): RunPlan {
+  const { suite, durations } = valid;
+  const local = options.platform === 'local';
+  const scale = local ? (options.scale ?? suite.platforms.local.scale) : 1;
+  const durationMs =
+    options.durationMs ??
+    (local ? (durations.localDurationMs ?? durations.durationMs) : durations.durationMs);
+  const warmupMs = Math.min(
+    local ? (durations.localWarmupMs ?? durations.warmupMs) : durations.warmupMs,
+    Math.floor(durationMs / 2),
+  );
+
+  const tenants: TenantPlan[] = suite.tenants.map((t) => ({
+    name: t.name,
+    namespace: t.namespace ?? t.name,
+    service: t.service,
+    port: t.port,
+    path: t.path,
+    method: t.method,
+    headers: t.headers,
+    body: t.body,
+    startOffsetMs: durations.startOffsetMs[t.name],
+  }));
+  const load: LoadPlan = {
+    model: suite.load.model,
+    rate: suite.load.rate === undefined ? undefined : Math.max(1, Math.round(suite.load.rate * scale)),
+    connections: scaleCount(suite.load.connections, scale),
+    durationMs,
+    warmupMs,
+    timeoutMs: durations.timeoutMs,
+    behindSchedule: suite.load.behindSchedule,
+    jitter: suite.load.jitter,
+  };
+  const waypoint = scaleEnvelope(suite.topology.waypoint, scale);
+  const namespaces = tenants.map((t) => t.namespace);
+  const policy = {
+    methods: suite.policy.methods,
+    sourceNamespaces: suite.policy.sourceNamespaces ?? namespaces,
+  };
+  const tenantNamespace = Object.fromEntries(tenants.map((t) => [t.name, t.namespace]));
+  const targetServices = Object.fromEntries(tenants.map((t) => [t.name, t.service]));
+
+  const repeats = options.repeats ?? suite.repeats;
+  const chosen = options.variants
+    ? suite.topology.variants.filter((v) => options.variants!.includes(v.name))
+    : suite.topology.variants;
+  const variants: VariantPlan[] = [];
+  for (let repeat = 1; repeat <= repeats; repeat++) {
+    for (const v of chosen) {
+      variants.push({
+        name: v.name,
+        repeat,
+        topology: buildTopology({
+          variant: v,
+          namespaces,
+          tenantNamespace,
+          targetServices,
+          envelope: waypoint,
+          policy,
+        }),
+      });
+    }
+  }
+  return {
+    suite: { name: suite.name, description: suite.description, source: options.source },
+    platform: options.platform,
+    scale,
+    repeats,
+    tenants,
+    load,
+    waypoint,
+    policy,
+    variants,
+    thresholds: valid.thresholds,
+    kube: options.platform === 'local' ? undefined : suite.platforms[options.platform],
+  };
+}

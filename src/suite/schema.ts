@@ -1,0 +1,228 @@
+/**
+ * The suite schema: the one source of the suite types, their validation and the generated JSON
+ * Schema (scripts/write-suite-schema.ts). Cross-field rules live in validate.ts.
+ */
+import { z } from 'zod';
+
+const name = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label: lower-case letters, digits and "-"')
+  .max(63);
+
+/** A duration string such as '60s', '500ms', '1m30s'; checked by parseDuration in validate.ts. */
+const duration = z.string().describe("A duration with a unit: '500ms', '3s', '1m30s'.");
+
+export const tenantSchema = z
+  .strictObject({
+    name: name.describe('Tenant name, used in selectors, reports and results (e.g. "ns-1").'),
+    namespace: name.optional().describe('Kubernetes namespace of this tenant; defaults to the tenant name.'),
+    service: name.default('productpage').describe('Service the load is sent to.'),
+    port: z.number().int().min(1).max(65535).default(9080).describe('Service port (Bookinfo: 9080).'),
+    path: z.string().startsWith('/').default('/productpage').describe('Request path.'),
+    method: z
+      .enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+      .default('GET')
+      .describe('HTTP method of each request.'),
+    headers: z.record(z.string(), z.string()).default({}).describe('Extra request headers.'),
+    body: z.string().optional().describe('Request body, for methods that take one.'),
+    startOffset: duration
+      .default('0s')
+      .describe('When this tenant starts after the variant starts (the stagger).'),
+  })
+  .describe('One tenant: a namespace running Bookinfo and driven by its own load generator.');
+
+export const loadSchema = z
+  .strictObject({
+    model: z
+      .enum(['open', 'closed'])
+      .default('open')
+      .describe(
+        'open: requests due at a fixed rate whatever the server does; closed: max throughput (autocannon).',
+      ),
+    rate: z.number().optional().describe('Requests per second per tenant (required for the open model).'),
+    connections: z.number().int().describe('Keep-alive connections per tenant.'),
+    duration: duration.default('60s').describe('How long each tenant sends, from its own start.'),
+    warmup: duration.default('0s').describe('Leading part of each tenant run excluded from the figures.'),
+    timeout: duration.default('5s').describe('Per-request timeout, counted as a timeout error.'),
+    behindSchedule: z
+      .enum(['catch-up', 'skip'])
+      .default('catch-up')
+      .describe(
+        'When a connection falls behind: send late requests back-to-back (catch-up) or skip and count them.',
+      ),
+    jitter: z
+      .number()
+      .min(0)
+      .max(0.5)
+      .default(0)
+      .describe('Random jitter of each send, as a fraction of the per-connection interval.'),
+  })
+  .describe('The load each tenant receives.');
+
+export const waypointEnvelopeSchema = z
+  .strictObject({
+    cpuLimit: z
+      .number()
+      .positive()
+      .default(2)
+      .describe('Waypoint CPU limit in cores (Envoy workers = ceil of it).'),
+    memoryLimit: z.string().default('1Gi').describe('Waypoint memory limit (Kubernetes quantity).'),
+    cpuRequest: z.string().default('100m').describe('Waypoint CPU request (Kubernetes quantity).'),
+    memoryRequest: z.string().default('128Mi').describe('Waypoint memory request (Kubernetes quantity).'),
+    maxConnections: z
+      .number()
+      .int()
+      .positive()
+      .default(1024)
+      .describe('Upstream connection limit (Envoy circuit breaker).'),
+    maxPendingRequests: z
+      .number()
+      .int()
+      .positive()
+      .default(1024)
+      .describe('Pending request limit (Envoy circuit breaker).'),
+    maxRequests: z
+      .number()
+      .int()
+      .positive()
+      .default(1024)
+      .describe('Concurrent request limit (Envoy circuit breaker).'),
+    istioBehaviour: z
+      .enum(['1.24', 'current'])
+      .default('1.24')
+      .describe(
+        "'1.24': the internal cluster's 1024-connection default applies; 'current': fixed in 1.25, only the CPU limit remains.",
+      ),
+  })
+  .describe('Resource envelope of each waypoint.');
+
+export const variantSchema = z.discriminatedUnion('waypoints', [
+  z.strictObject({
+    name,
+    waypoints: z.literal('dedicated').describe('One waypoint per tenant namespace.'),
+  }),
+  z.strictObject({
+    name,
+    waypoints: z.literal('shared').describe("All tenants use one waypoint in the host tenant's namespace."),
+    host: name.describe('Tenant whose namespace hosts the shared waypoint.'),
+  }),
+  z.strictObject({
+    name,
+    waypoints: z
+      .literal('per-service')
+      .describe('Each listed service gets its own waypoint; "none" opts a service out.'),
+    services: z
+      .record(name, z.enum(['waypoint', 'none']))
+      .describe('Service name → "waypoint" (its own) or "none" (bypasses waypoints).'),
+  }),
+  z.strictObject({
+    name,
+    waypoints: z.literal('none').describe('No waypoints: L4 only, policy not enforced at L7.'),
+  }),
+]);
+
+export const policySchema = z
+  .strictObject({
+    methods: z
+      .array(z.string().regex(/^[A-Z]+$/))
+      .min(1)
+      .default(['GET'])
+      .describe('Allowed HTTP methods.'),
+    sourceNamespaces: z
+      .array(name)
+      .optional()
+      .describe('Namespaces allowed to call; defaults to every tenant namespace.'),
+  })
+  .describe('The L7 AuthorizationPolicy the waypoint enforces (ALLOW these methods from these namespaces).');
+
+const thresholdEntry = z.union([
+  z.string(),
+  z.strictObject({
+    threshold: z.string(),
+    abortOnFail: z.boolean().default(false).describe('Stop the run as soon as this threshold fails.'),
+  }),
+]);
+
+export const localPlatformSchema = z.strictObject({
+  scale: z
+    .number()
+    .positive()
+    .max(1)
+    .default(1)
+    .describe(
+      'Scales rate, connections, waypoint CPU limit and connection limits together to fit one machine.',
+    ),
+  duration: duration.optional().describe('Overrides load.duration on the local platform.'),
+  warmup: duration.optional().describe('Overrides load.warmup on the local platform.'),
+});
+
+export const kubePlatformSchema = z.strictObject({
+  istioVersion: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/)
+    .default('1.24.6')
+    .describe('Istio version to install (kind) or expect.'),
+  clusterName: name.default('meshbench').describe('kind cluster name.'),
+  context: z.string().optional().describe('kubeconfig context (cluster platform).'),
+  kubeconfig: z.string().optional().describe('kubeconfig path; defaults to $KUBECONFIG or ~/.kube/config.'),
+  nodePlacement: z
+    .strictObject({
+      waypoints: z
+        .record(z.string(), z.string())
+        .optional()
+        .describe('nodeSelector for waypoints (and productpage).'),
+      load: z.record(z.string(), z.string()).optional().describe('nodeSelector for load agents.'),
+    })
+    .default({}),
+  driver: z
+    .enum(['agent', 'fortio'])
+    .default('agent')
+    .describe('In-cluster load: our engine as agents, or Fortio Jobs.'),
+});
+
+export const suiteSchema = z
+  .strictObject({
+    name: name.describe('Suite name; results go to results/<name>/.'),
+    description: z.string().default('').describe('What the suite shows.'),
+    tenants: z.array(tenantSchema).min(1).describe('Tenants, each a namespace with its own load.'),
+    load: loadSchema,
+    topology: z
+      .strictObject({
+        variants: z.array(variantSchema).min(1).describe('Topology variants, run in order.'),
+        waypoint: waypointEnvelopeSchema.default(waypointEnvelopeSchema.parse({})),
+      })
+      .describe('The variants to compare and the waypoint envelope.'),
+    policy: policySchema.default(policySchema.parse({})),
+    repeats: z.number().int().min(1).max(100).default(1).describe('How many times the variants are run.'),
+    thresholds: z
+      .record(z.string(), z.array(thresholdEntry))
+      .default({})
+      .describe(
+        "k6-style thresholds: 'metric{variant:x,tenant:y}' → ['p(99)<250', 'avg / avg{variant:dedicated} < 2'].",
+      ),
+    platforms: z
+      .strictObject({
+        local: localPlatformSchema.default(localPlatformSchema.parse({})),
+        kind: kubePlatformSchema.default(kubePlatformSchema.parse({})),
+        cluster: kubePlatformSchema.default(kubePlatformSchema.parse({})),
+      })
+      .default({
+        local: localPlatformSchema.parse({}),
+        kind: kubePlatformSchema.parse({}),
+        cluster: kubePlatformSchema.parse({}),
+      }),
+  })
+  .describe('A meshbench suite.');
+
+export type SuiteInput = z.input<typeof suiteSchema>;
+export type Suite = z.output<typeof suiteSchema>;
+export type Tenant = z.output<typeof tenantSchema>;
+export type LoadSpec = z.output<typeof loadSchema>;
+export type Variant = z.output<typeof variantSchema>;
+export type WaypointEnvelope = z.output<typeof waypointEnvelopeSchema>;
+export type Policy = z.output<typeof policySchema>;
+export type KubePlatformSettings = z.output<typeof kubePlatformSchema>;
+export type LocalPlatformSettings = z.output<typeof localPlatformSchema>;
+
+export const PLATFORMS = ['local', 'kind', 'cluster'] as const;
+export type PlatformName = (typeof PLATFORMS)[number];

@@ -1,0 +1,305 @@
+/**
+ * Suite validation (pure): the zod schema first, then the rules that span fields. Returns a value;
+ * only the CLI throws or exits.
+ */
+import type { z } from 'zod';
+import { MeshbenchError, type Result, fail, ok, showValue } from '../errors.ts';
+import {
+  type ParsedThreshold,
+  parseThresholdExpression,
+  parseThresholdKey,
+  selectorsOf,
+} from '../analysis/threshold-grammar.ts';
+import { BOOKINFO_SERVICES } from '../topology/model.ts';
+import { parseDuration } from './duration.ts';
+import { type Suite, suiteSchema } from './schema.ts';
+
+/** A suite that passed validation, with its durations in ms and thresholds parsed. */
+export interface ValidSuite {
+  suite: Suite;
+  durations: {
+    durationMs: number;
+    warmupMs: number;
+    timeoutMs: number;
+    startOffsetMs: Record<string, number>;
+    localDurationMs?: number;
+    localWarmupMs?: number;
+  };
+  thresholds: ParsedThreshold[];
+}
+
+export interface Issue {
+  path: string;
+  message: string;
+  value?: unknown;
+  fix?: string;
+}
+
+function issueLine(i: Issue): string {
+  const got = i.value === undefined ? '' : ` (got ${showValue(i.value)})`;
+  const fix = i.fix ? `; ${i.fix}` : '';
+  return `${i.path || '(suite)'}: ${i.message}${got}${fix}`;
+}
+
+function zodIssues(error: z.ZodError, raw: unknown): Issue[] {
+  return error.issues.map((iss) => {
+    const path = iss.path.map(String).join('.');
+    let value: unknown = raw;
+    for (const p of iss.path)
+      value = value == null ? undefined : (value as Record<string | number, unknown>)[p as string];
+    if (iss.code === 'unrecognized_keys') {
+      return {
+        path,
+        message: `unknown field${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')}`,
+        fix: 'remove it or check the spelling against the suite schema (meshbench validate --schema)',
+      };
+    }
+    if (iss.code === 'invalid_type') {
+      return { path, message: iss.message, value, fix: `give a ${iss.expected}` };
+    }
+    return { path, message: iss.message, value };
+  });
+}
+
+/** Validates a suite object (the default export of a suite file). `source` names it in messages. */
+export function validateSuite(raw: unknown, source: string): Result<ValidSuite> {
+  const parsed = suiteSchema.safeParse(raw);
+  if (!parsed.success) return fail(invalid(source, zodIssues(parsed.error, raw)));
+  const suite = parsed.data;
+  const issues: Issue[] = [];
+
+  const durationOf = (path: string, text: string): number => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      issues.push({
+        path,
+        message: 'is not a duration',
+        value: text,
+        fix: "write it with a unit, e.g. '60s', '500ms' or '1m30s'",
+      });
+      return Number.NaN;
+    }
+    return ms;
+  };
+
+  // Tenants: unique names and namespaces.
+  const seen = new Set<string>();
+  const seenNs = new Set<string>();
+  suite.tenants.forEach((t, i) => {
+    if (seen.has(t.name))
+      issues.push({
+        path: `tenants.${i}.name`,
+        message: 'duplicate tenant name',
+        value: t.name,
+        fix: 'give every tenant its own name',
+      });
+    seen.add(t.name);
+    const ns = t.namespace ?? t.name;
+    if (seenNs.has(ns))
+      issues.push({
+        path: `tenants.${i}.namespace`,
+        message: 'duplicate tenant namespace',
+        value: ns,
+        fix: 'give every tenant its own namespace',
+      });
+    seenNs.add(ns);
+  });
+
+  // Load.
+  const { load } = suite;
+  const durationMs = durationOf('load.duration', load.duration);
+  const warmupMs = durationOf('load.warmup', load.warmup);
+  const timeoutMs = durationOf('load.timeout', load.timeout);
+  if (durationMs <= 0)
+    issues.push({ path: 'load.duration', message: 'must be longer than 0', value: load.duration });
+  if (timeoutMs <= 0)
+    issues.push({ path: 'load.timeout', message: 'must be longer than 0', value: load.timeout });
+  if (load.model === 'open') {
+    if (load.rate === undefined)
+      issues.push({
+        path: 'load.rate',
+        message: 'is required for the open model',
+        fix: 'set load.rate in requests per second per tenant, e.g. 6500',
+      });
+    else if (!(load.rate > 0))
+      issues.push({
+        path: 'load.rate',
+        message: 'must be greater than 0',
+        value: load.rate,
+        fix: 'set a positive rate in requests per second, e.g. 6500',
+      });
+  } else if (load.rate !== undefined && !(load.rate > 0)) {
+    issues.push({ path: 'load.rate', message: 'must be greater than 0 when given', value: load.rate });
+  }
+  if (!(load.connections > 0)) {
+    issues.push({
+      path: 'load.connections',
+      message: 'must be at least 1',
+      value: load.connections,
+      fix: 'set the number of keep-alive connections per tenant, e.g. 650',
+    });
+  } else if (load.model === 'open' && load.rate !== undefined && load.rate > 0 && durationMs > 0) {
+    const total = load.rate * (durationMs / 1000);
+    if (load.connections > total) {
+      issues.push({
+        path: 'load.connections',
+        message: `is more than rate × duration (${total} requests), so some connections would never send`,
+        value: load.connections,
+        fix: `use at most ${Math.floor(total)} connections or a higher rate or longer duration`,
+      });
+    }
+  }
+  if (warmupMs >= durationMs) {
+    issues.push({
+      path: 'load.warmup',
+      message: `must be shorter than load.duration (${load.duration})`,
+      value: load.warmup,
+      fix: 'shorten the warm-up or lengthen the duration',
+    });
+  }
+  const startOffsetMs: Record<string, number> = {};
+  suite.tenants.forEach((t, i) => {
+    const ms = durationOf(`tenants.${i}.startOffset`, t.startOffset);
+    startOffsetMs[t.name] = ms;
+    if (ms >= durationMs) {
+      issues.push({
+        path: `tenants.${i}.startOffset`,
+        message: `must be shorter than load.duration (${load.duration})`,
+        value: t.startOffset,
+        fix: 'a stagger of a few seconds, e.g. "3s"',
+      });
+    }
+  });
+  const local = suite.platforms.local;
+  const localDurationMs =
+    local.duration === undefined ? undefined : durationOf('platforms.local.duration', local.duration);
+  const localWarmupMs =
+    local.warmup === undefined ? undefined : durationOf('platforms.local.warmup', local.warmup);
+  const effDuration = localDurationMs ?? durationMs;
+  const effWarmup = localWarmupMs ?? warmupMs;
+  if (localDurationMs !== undefined || localWarmupMs !== undefined) {
+    if (effWarmup >= effDuration)
+      issues.push({
+        path: 'platforms.local.warmup',
+        message: 'must be shorter than the local duration',
+        value: local.warmup ?? load.warmup,
+      });
+    for (const t of suite.tenants) {
+      if (startOffsetMs[t.name] >= effDuration)
+        issues.push({
+          path: 'platforms.local.duration',
+          message: `must be longer than tenant ${t.name}'s startOffset (${t.startOffset})`,
+          value: local.duration,
+        });
+    }
+  }
+
+  // Variants.
+  const tenantNames = new Set(suite.tenants.map((t) => t.name));
+  const variantNames = new Set<string>();
+  suite.topology.variants.forEach((v, i) => {
+    if (variantNames.has(v.name))
+      issues.push({ path: `topology.variants.${i}.name`, message: 'duplicate variant name', value: v.name });
+    variantNames.add(v.name);
+    if (v.waypoints === 'shared' && !tenantNames.has(v.host)) {
+      issues.push({
+        path: `topology.variants.${i}.host`,
+        message: 'names no tenant',
+        value: v.host,
+        fix: `host the shared waypoint in one of the tenants: ${[...tenantNames].join(', ')}`,
+      });
+    }
+    if (v.waypoints === 'per-service') {
+      for (const s of Object.keys(v.services)) {
+        if (!(BOOKINFO_SERVICES as readonly string[]).includes(s)) {
+          issues.push({
+            path: `topology.variants.${i}.services.${s}`,
+            message: 'is not a Bookinfo service',
+            value: s,
+            fix: `use one of ${BOOKINFO_SERVICES.join(', ')}`,
+          });
+        }
+      }
+    }
+  });
+  suite.tenants.forEach((t, i) => {
+    if (!(BOOKINFO_SERVICES as readonly string[]).includes(t.service)) {
+      issues.push({
+        path: `tenants.${i}.service`,
+        message: 'is not a Bookinfo service',
+        value: t.service,
+        fix: `use one of ${BOOKINFO_SERVICES.join(', ')}`,
+      });
+    }
+  });
+
+  // Thresholds: parsed now, never half-way through a run.
+  const thresholds: ParsedThreshold[] = [];
+  for (const [key, entries] of Object.entries(suite.thresholds)) {
+    const k = parseThresholdKey(key);
+    if (!k.ok) {
+      issues.push({
+        path: `thresholds["${key}"]`,
+        message: k.message,
+        value: key,
+        fix: 'see "Thresholds" in the README',
+      });
+      continue;
+    }
+    entries.forEach((entry, j) => {
+      const expression = typeof entry === 'string' ? entry : entry.threshold;
+      const abortOnFail = typeof entry === 'string' ? false : entry.abortOnFail;
+      const e = parseThresholdExpression(expression, k.value.metric);
+      if (!e.ok) {
+        issues.push({ path: `thresholds["${key}"].${j}`, message: e.message, value: expression });
+        return;
+      }
+      const t: ParsedThreshold = {
+        key,
+        metric: k.value.metric,
+        selector: k.value.selector,
+        expression,
+        abortOnFail,
+        ...e.value,
+      };
+      for (const sel of selectorsOf(t)) {
+        if (sel.variant !== undefined && !variantNames.has(sel.variant)) {
+          issues.push({
+            path: `thresholds["${key}"].${j}`,
+            message: `names unknown variant "${sel.variant}"`,
+            value: expression,
+            fix: `use one of ${[...variantNames].join(', ')}`,
+          });
+        }
+        if (sel.tenant !== undefined && !tenantNames.has(sel.tenant)) {
+          issues.push({
+            path: `thresholds["${key}"].${j}`,
+            message: `names unknown tenant "${sel.tenant}"`,
+            value: expression,
+            fix: `use one of ${[...tenantNames].join(', ')}`,
+          });
+        }
+      }
+      thresholds.push(t);
+    });
+  }
+
+  if (issues.length > 0) return fail(invalid(source, issues));
+  return ok({
+    suite,
+    durations: { durationMs, warmupMs, timeoutMs, startOffsetMs, localDurationMs, localWarmupMs },
+    thresholds,
+  });
+}
+
+function invalid(source: string, issues: Issue[]): MeshbenchError {
+  return new MeshbenchError(
+    'SUITE_INVALID',
+    `suite ${source} is invalid (${issues.length} problem${issues.length > 1 ? 's' : ''})`,
+    {
+      input: source,
+      details: issues.map(issueLine),
+      fix: 'correct the fields above; `meshbench validate <suite>` checks a suite without running it',
+    },
+  );
+}
