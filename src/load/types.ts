@@ -35,6 +35,8 @@ export interface OutcomeCounts {
   skipped: number;
   /** Socket errors that are none of the above (DNS, malformed HTTP, …), by error code. */
   other: Record<string, number>;
+  /** The 2xx successes by status code (e.g. {"200": n}); optional for drivers that cannot tell. */
+  okByStatus?: Record<string, number>;
 }
 
 /** One second of a tenant's run (time relative to the tenant's own start). */
