@@ -86,7 +86,8 @@ export function validateSuite(raw: unknown, source: string): Result<ValidSuite> 
   const seen = new Set<string>();
   const seenNs = new Set<string>();
   suite.tenants.forEach((t, i) => {
-    if (seen.has(t.name))
+    const dupName = seen.has(t.name);
+    if (dupName)
       issues.push({
         path: `tenants.${i}.name`,
         message: 'duplicate tenant name',
@@ -95,7 +96,8 @@ export function validateSuite(raw: unknown, source: string): Result<ValidSuite> 
       });
     seen.add(t.name);
     const ns = t.namespace ?? t.name;
-    if (seenNs.has(ns))
+    // A namespace derived from a duplicate name is the same problem: say it once.
+    if (seenNs.has(ns) && !(dupName && t.namespace === undefined))
       issues.push({
         path: `tenants.${i}.namespace`,
         message: 'duplicate tenant namespace',

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compare,
+  parseThresholdExpression,
+  parseThresholdKey,
+} from '../../../src/analysis/threshold-grammar.ts';
+
+describe('threshold grammar', () => {
+  it('parses keys with selectors', () => {
+    expect(parseThresholdKey('latency{variant:shared, tenant:ns-2}')).toEqual({
+      ok: true,
+      value: { metric: 'latency', selector: { variant: 'shared', tenant: 'ns-2' } },
+    });
+    expect(parseThresholdKey('errors')).toMatchObject({
+      ok: true,
+      value: { metric: 'errors', selector: {} },
+    });
+    expect(parseThresholdKey('latency{zone:a}')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/unknown selector "zone"/),
+    });
+    expect(parseThresholdKey('lat ency')).toMatchObject({ ok: false });
+  });
+
+  it('parses absolute expressions', () => {
+    expect(parseThresholdExpression('p(99.9)<=250', 'latency')).toEqual({
+      ok: true,
+      value: {
+        lhs: { kind: 'term', term: { agg: { name: 'p', p: 99.9 }, selector: {} } },
+        op: '<=',
+        value: 250,
+      },
+    });
+    expect(parseThresholdExpression('rate < 0.01', 'errors')).toMatchObject({
+      ok: true,
+      value: { op: '<', value: 0.01 },
+    });
+  });
+
+  it('parses comparative and symmetric ratio expressions', () => {
+    const div = parseThresholdExpression('avg / avg{variant:dedicated} >= 2', 'latency');
+    expect(div).toMatchObject({
+      ok: true,
+      value: { lhs: { kind: 'div', b: { selector: { variant: 'dedicated' } } }, op: '>=', value: 2 },
+    });
+    const ratio = parseThresholdExpression('ratio(avg, avg{tenant:ns-1}) < 1.5', 'latency');
+    expect(ratio).toMatchObject({
+      ok: true,
+      value: { lhs: { kind: 'ratio', a: { agg: { name: 'avg' } }, b: { selector: { tenant: 'ns-1' } } } },
+    });
+  });
+
+  it('rejects what does not parse', () => {
+    expect(parseThresholdExpression('p(0)<1', 'latency')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/percentile 0/),
+    });
+    expect(parseThresholdExpression('avg / avg / avg < 1', 'latency')).toMatchObject({ ok: false });
+    expect(parseThresholdExpression('avg <', 'latency')).toMatchObject({ ok: false });
+    expect(parseThresholdExpression('value < 1', 'latency')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/does not apply to latency/),
+    });
+  });
+
+  it('compares with every operator', () => {
+    expect([
+      compare(1, '<', 2),
+      compare(2, '<=', 2),
+      compare(3, '>', 2),
+      compare(2, '>=', 3),
+      compare(2, '==', 2),
+      compare(2, '!=', 2),
+    ]).toEqual([true, true, true, false, true, false]);
+  });
+});
