@@ -42,7 +42,11 @@ export interface Sample {
   stats: StatsReading[];
 }
 
-/** Polled about once a second by the orchestrator while load runs. */
+/**
+ * Polled about once a second by the orchestrator while load runs. Rejects with
+ * MeshbenchError('PLATFORM_FAILED') when a component has died: the orchestrator then stops the
+ * variant, keeps what was measured and records the failure.
+ */
 export interface Sampler {
   sample(): Promise<Sample>;
 }

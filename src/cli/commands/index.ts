@@ -1,5 +1,7 @@
 /** The command registry (vitest reporters/index.ts habit): name → command. */
 import type { Command } from '../command.ts';
+import { planCommand } from './plan.ts';
+import { runCommand } from './run.ts';
 import { validateCommand } from './validate.ts';
 
-export const commands: Command[] = [validateCommand];
+export const commands: Command[] = [runCommand, validateCommand, planCommand];

@@ -1,0 +1,118 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { summarizeRun } from '../../analysis/summarize.ts';
+import { ExitCode } from '../../errors.ts';
+import { formatSummaryTable, formatVerdictTable } from '../../report/tables.ts';
+import { runSuite } from '../../run/run-suite.ts';
+import { expandSuite } from '../../suite/expand.ts';
+import { readSuite } from '../../suite/read-suite.ts';
+import type { Command } from '../command.ts';
+import { flagDuration, flagNumber, flagPlatform } from '../flags.ts';
+import { createLiveDisplay } from '../live-display.ts';
+import { MeshbenchError } from '../../errors.ts';
+
+/** The reference suite shipped with meshbench, used when no suite is given. */
+export const REFERENCE_SUITE = fileURLToPath(
+  new URL('../../../suites/waypoint-sharing.suite.ts', import.meta.url),
+);
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Run a suite: every variant, results, reports and threshold verdicts',
+  usage: 'run [suite] [--platform local|kind|cluster] [--repeat N] [--variant NAME] [--results DIR] [--json]',
+  description: [
+    'Without a suite, runs the reference experiment (suites/waypoint-sharing.suite.ts).',
+    'Results go to <results>/<suite>/<UTC time>-<id>/: result.json, report.html, summary.md, junit.xml, charts/, fortio/.',
+    'Exit 0 when every threshold passes, 99 when one fails, 105 on Ctrl-C (what was measured is kept), 110 on a platform failure.',
+    'Example: meshbench run suites/waypoint-sharing.suite.ts --platform local --repeat 3',
+  ].join('\n'),
+  options: {
+    platform: { type: 'string', arg: 'NAME', help: 'local (default), kind or cluster' },
+    repeat: { type: 'string', arg: 'N', help: "Run the variants N times (overrides the suite's repeats)" },
+    variant: { type: 'string', multiple: true, arg: 'NAME', help: 'Run only this variant (repeatable)' },
+    results: { type: 'string', arg: 'DIR', help: 'Results root directory (default: results)' },
+    scale: { type: 'string', arg: 'X', help: 'Local platform: override the suite scale factor (0 < X ≤ 1)' },
+    duration: { type: 'string', arg: 'D', help: 'Override the load duration, e.g. 20s' },
+    json: { type: 'boolean', help: 'Print the run outcome (dir, verdicts, summary) as JSON on stdout' },
+    quiet: { type: 'boolean', help: 'No live display' },
+  },
+  positionals: { min: 0, max: 1 },
+  async run({ values, positionals }, io) {
+    const platform = flagPlatform(values.platform);
+    const repeats = flagNumber('repeat', values.repeat, { min: 1, max: 100, integer: true, example: '3' });
+    const scale = flagNumber('scale', values.scale, { min: 0.001, max: 1, example: '0.1' });
+    if (scale !== undefined && platform !== 'local') {
+      throw new MeshbenchError(
+        'INVALID_FLAG',
+        `--scale applies to the local platform only, not ${platform}`,
+        {
+          input: '--scale',
+          value: values.scale,
+          fix: 'drop --scale, or use --platform local',
+        },
+      );
+    }
+    const durationMs = flagDuration('duration', values.duration, { min: 1000, example: '20s' });
+    const file = positionals[0] ?? REFERENCE_SUITE;
+    const valid = await readSuite(file);
+    const variants = values.variant as string[] | undefined;
+    if (variants) {
+      const known = valid.suite.topology.variants.map((v) => v.name);
+      for (const v of variants) {
+        if (!known.includes(v)) {
+          throw new MeshbenchError(
+            'INVALID_FLAG',
+            `--variant ${v} is not a variant of suite ${valid.suite.name}`,
+            {
+              input: '--variant',
+              value: v,
+              fix: `use one of ${known.join(', ')}`,
+            },
+          );
+        }
+      }
+    }
+    if (durationMs !== undefined) {
+      const maxOffset = Math.max(...Object.values(valid.durations.startOffsetMs));
+      if (durationMs <= maxOffset) {
+        throw new MeshbenchError(
+          'INVALID_FLAG',
+          `--duration must be longer than the largest tenant startOffset (${maxOffset} ms)`,
+          {
+            input: '--duration',
+            value: values.duration,
+            fix: `pass e.g. --duration ${Math.ceil(maxOffset / 1000) + 10}s`,
+          },
+        );
+      }
+    }
+    const plan = expandSuite(valid, { platform, source: file, repeats, scale, variants, durationMs });
+    const resultsRoot = typeof values.results === 'string' ? values.results : join(io.cwd, 'results');
+    const display = createLiveDisplay(io.stderr as NodeJS.WritableStream & { isTTY?: boolean }, {
+      quiet: Boolean(values.quiet),
+    });
+    const outcome = await runSuite({
+      plan,
+      resultsRoot,
+      signal: io.signal,
+      onEvent: display,
+      command: ['meshbench', 'run', ...(positionals.length ? positionals : [])],
+      cwd: io.cwd,
+    });
+    const summary = summarizeRun(outcome.result);
+    io.stderr.write(`\n${formatSummaryTable(summary)}\n`);
+    if (outcome.verdicts.length) io.stderr.write(`\n${formatVerdictTable(outcome.verdicts)}\n`);
+    if (outcome.error) io.stderr.write(`\n${outcome.error.format()}\n`);
+    if (outcome.exitCode === ExitCode.aborted)
+      io.stderr.write('\nrun aborted: what was measured is kept (marked incomplete)\n');
+    io.stderr.write(`\nresults: ${outcome.dir}\n`);
+    for (const f of outcome.reportFiles.filter((f) => /report\.html$|summary\.md$|junit\.xml$/.test(f)))
+      io.stderr.write(`  ${f}\n`);
+    if (values.json) {
+      io.stdout.write(
+        `${JSON.stringify({ dir: outcome.dir, exitCode: outcome.exitCode, complete: outcome.result.meta.complete, verdicts: outcome.verdicts, summary }, null, 2)}\n`,
+      );
+    }
+    return outcome.exitCode;
+  },
+};

@@ -1,0 +1,369 @@
+/**
+ * The orchestrator: platform up → for each variant: apply the topology, run the tenants on their
+ * staggered schedules while sampling CPU and proxy stats → platform down; result.json written
+ * atomically after every variant, then verdicts and reports. The CLI's `run` and scripts share it.
+ */
+import { join } from 'node:path';
+import { evaluateThresholds } from '../analysis/evaluate.ts';
+import { summarizeRun } from '../analysis/summarize.ts';
+import { ExitCode, MeshbenchError, isMeshbenchError } from '../errors.ts';
+import type { LoadResult, LoadSchedule } from '../load/types.ts';
+import { createPlatform } from '../platform/create.ts';
+import type { Platform, Sample, Sampler, TenantTarget } from '../platform/types.ts';
+import { writeReports } from '../report/index.ts';
+import type { RunPlan, VariantPlan } from '../suite/plan.ts';
+import type { RunEventListener } from './events.ts';
+import { baseVersions, readGit, readMachine } from './metadata.ts';
+import { RESULT_SCHEMA_VERSION, type RunResult, type VariantResult, type Verdict } from './result.ts';
+import { createRunDir, writeJsonAtomic } from './results-dir.ts';
+import { buildCpuSeries, buildStatsSeries } from './series.ts';
+
+export interface RunSuiteOptions {
+  plan: RunPlan;
+  /** Root of the results tree; the run gets <root>/<suite>/<UTC stamp>-<id>/. */
+  resultsRoot: string;
+  signal?: AbortSignal;
+  onEvent?: RunEventListener;
+  /** The command line, recorded in the result. */
+  command?: string[];
+  cwd?: string;
+  /** A platform instance (tests, scripts); otherwise created from plan.platform. */
+  platform?: Platform;
+  /** Write report files after result.json (default true). */
+  reports?: boolean;
+  /** Sampling interval (default 1000 ms). */
+  sampleIntervalMs?: number;
+}
+
+export interface RunOutcome {
+  result: RunResult;
+  dir: string;
+  exitCode: ExitCode;
+  verdicts: Verdict[];
+  reportFiles: string[];
+  /** The error that ended the run early, if one did. */
+  error?: MeshbenchError;
+}
+
+/** Builds each tenant's LoadSchedule from the plan and the platform's current targets (pure). */
+export function buildSchedules(plan: RunPlan, targets: TenantTarget[]): Record<string, LoadSchedule> {
+  const out: Record<string, LoadSchedule> = {};
+  for (const t of plan.tenants) {
+    const target = targets.find((x) => x.tenant === t.name);
+    if (!target)
+      throw new MeshbenchError('PLATFORM_FAILED', `the platform has no target for tenant ${t.name}`);
+    out[t.name] = {
+      url: target.url,
+      method: t.method,
+      headers: { ...target.headers, ...t.headers },
+      body: t.body,
+      model: plan.load.model,
+      rate: plan.load.rate,
+      connections: plan.load.connections,
+      durationMs: plan.load.durationMs,
+      startOffsetMs: t.startOffsetMs,
+      warmupMs: plan.load.warmupMs,
+      timeoutMs: plan.load.timeoutMs,
+      behindSchedule: plan.load.behindSchedule,
+      jitter: plan.load.jitter,
+      workers: 'auto',
+    };
+  }
+  return out;
+}
+
+/** Polls a sampler without overlapping calls; failures are reported once, then sampling stops. */
+function startSampling(
+  sampler: Sampler,
+  intervalMs: number,
+  onSample: (s: Sample) => void,
+  onFailure: (e: unknown) => void,
+) {
+  const samples: Sample[] = [];
+  let busy: Promise<void> = Promise.resolve();
+  let failed = false;
+  const tick = () => {
+    busy = busy.then(async () => {
+      if (failed) return;
+      try {
+        const s = await sampler.sample();
+        samples.push(s);
+        onSample(s);
+      } catch (e) {
+        failed = true;
+        onFailure(e);
+      }
+    });
+    return busy;
+  };
+  const first = tick();
+  const timer = setInterval(() => void tick(), intervalMs);
+  return {
+    first,
+    async stop(): Promise<Sample[]> {
+      clearInterval(timer);
+      await tick();
+      return samples;
+    },
+  };
+}
+
+function asMeshbenchError(e: unknown, fallback: string): MeshbenchError {
+  if (isMeshbenchError(e)) return e;
+  return new MeshbenchError('PLATFORM_FAILED', `${fallback}: ${(e as Error)?.message ?? String(e)}`, {
+    cause: e,
+  });
+}
+
+export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
+  const { plan, onEvent = () => {}, signal } = options;
+  const started = new Date();
+  const { dir, id } = await createRunDir({ root: options.resultsRoot, suite: plan.suite.name, now: started });
+  const resultPath = join(dir, 'result.json');
+  const result: RunResult = {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    meta: {
+      id,
+      suite: plan.suite,
+      platform: plan.platform,
+      startedAt: started.toISOString(),
+      complete: false,
+      git: await readGit(options.cwd ?? process.cwd()),
+      machine: readMachine(),
+      versions: baseVersions(),
+      command: options.command ?? [],
+      notes: [],
+    },
+    plan,
+    variants: [],
+    verdicts: [],
+  };
+  await writeJsonAtomic(resultPath, result);
+  onEvent({ type: 'run-start', dir, platform: plan.platform, variants: plan.variants.length });
+
+  const log = (message: string) => onEvent({ type: 'log', message });
+  let platform: Platform | undefined = options.platform;
+  let runError: MeshbenchError | undefined;
+  let aborted = false;
+  const maxOffset = Math.max(0, ...plan.tenants.map((t) => t.startOffsetMs));
+  const expectedMs = plan.load.durationMs + maxOffset;
+
+  try {
+    platform ??= await createPlatform(plan.platform, { log });
+    const upStart = Date.now();
+    await platform.up(plan, { signal, log });
+    onEvent({ type: 'platform-up', ms: Date.now() - upStart });
+    const info = platform.info();
+    Object.assign(result.meta.versions, info.versions);
+    result.meta.notes.push(...info.notes);
+
+    for (const [index, variant] of plan.variants.entries()) {
+      if (signal?.aborted) {
+        aborted = true;
+        break;
+      }
+      onEvent({
+        type: 'variant-start',
+        index,
+        total: plan.variants.length,
+        name: variant.name,
+        repeat: variant.repeat,
+        expectedMs,
+      });
+      const vr = await runVariant({
+        plan,
+        variant,
+        platform,
+        signal,
+        onEvent,
+        expectedMs,
+        intervalMs: options.sampleIntervalMs ?? 1000,
+      });
+      result.variants.push(vr);
+      await writeJsonAtomic(resultPath, result);
+      onEvent({
+        type: 'variant-end',
+        name: vr.name,
+        repeat: vr.repeat,
+        complete: vr.complete,
+        error: vr.error?.message,
+      });
+      if (signal?.aborted) {
+        aborted = true;
+        break;
+      }
+      if (vr.error) {
+        runError ??= new MeshbenchError(vr.error.code as 'PLATFORM_FAILED', vr.error.message);
+        // A crashed platform cannot run the next variant; a failed variant alone can.
+        if (vr.error.code === 'PLATFORM_FAILED' && !vr.tenants.length) break;
+      }
+      const stop = abortOnFailHit(result, plan);
+      if (stop) {
+        result.meta.abort = {
+          reason: `threshold ${stop.key}: ${stop.expression} failed (abortOnFail)`,
+          code: 'THRESHOLDS_FAILED',
+        };
+        log(result.meta.abort.reason);
+        break;
+      }
+    }
+  } catch (e) {
+    if (signal?.aborted) aborted = true;
+    else runError = asMeshbenchError(e, 'the platform failed');
+  } finally {
+    if (platform) {
+      try {
+        await platform.down();
+      } catch (e) {
+        const err = asMeshbenchError(e, 'tearing the platform down failed');
+        result.meta.notes.push(err.message);
+        runError ??= err;
+      }
+    }
+  }
+
+  if (aborted || signal?.aborted) {
+    aborted = true;
+    result.meta.abort = { reason: 'aborted by signal', code: 'ABORTED' };
+  } else if (runError && !result.meta.abort) {
+    result.meta.abort = { reason: runError.message, code: runError.code };
+  }
+  const summary = summarizeRun(result);
+  const verdicts = evaluateThresholds(summary, plan.thresholds);
+  result.verdicts = verdicts;
+  result.meta.endedAt = new Date().toISOString();
+  result.meta.complete =
+    !aborted &&
+    !runError &&
+    result.variants.length === plan.variants.length &&
+    result.variants.every((v) => v.complete);
+  await writeJsonAtomic(resultPath, result);
+  onEvent({ type: 'verdicts', verdicts });
+
+  let reportFiles: string[] = [];
+  if (options.reports !== false) {
+    try {
+      reportFiles = await writeReports(result, dir);
+    } catch (e) {
+      log(
+        `reports could not be written: ${(e as Error).message} (result.json is intact; retry with \`meshbench report ${resultPath}\`)`,
+      );
+    }
+  }
+  onEvent({ type: 'run-end', dir, complete: result.meta.complete });
+
+  let exitCode: ExitCode = ExitCode.ok;
+  if (aborted) exitCode = ExitCode.aborted;
+  else if (runError) exitCode = runError.exitCode;
+  else if (verdicts.some((v) => !v.pass)) exitCode = ExitCode.thresholdsFailed;
+  return { result, dir, exitCode, verdicts, reportFiles, error: aborted ? undefined : runError };
+}
+
+function abortOnFailHit(result: RunResult, plan: RunPlan) {
+  const critical = plan.thresholds.filter((t) => t.abortOnFail);
+  if (critical.length === 0) return undefined;
+  const verdicts = evaluateThresholds(summarizeRun(result), critical);
+  // Only a verdict that could be computed from what has run so far may stop the run.
+  return verdicts.find((v) => !v.pass && v.actual !== null);
+}
+
+async function runVariant(input: {
+  plan: RunPlan;
+  variant: VariantPlan;
+  platform: Platform;
+  signal?: AbortSignal;
+  onEvent: RunEventListener;
+  expectedMs: number;
+  intervalMs: number;
+}): Promise<VariantResult> {
+  const { plan, variant, platform, onEvent, expectedMs } = input;
+  const startedAt = Date.now();
+  const base: VariantResult = {
+    name: variant.name,
+    repeat: variant.repeat,
+    kind: variant.topology.kind,
+    startedAt,
+    endedAt: startedAt,
+    complete: false,
+    tenants: [],
+    cpu: [],
+    stats: [],
+  };
+  const failure = new AbortController();
+  let failureError: MeshbenchError | undefined;
+  const signal = input.signal ? AbortSignal.any([input.signal, failure.signal]) : failure.signal;
+  try {
+    await platform.apply(variant.topology);
+  } catch (e) {
+    const err = asMeshbenchError(e, `applying variant ${variant.name} failed`);
+    return { ...base, endedAt: Date.now(), error: { code: err.code, message: err.message } };
+  }
+  let schedules: Record<string, LoadSchedule>;
+  try {
+    schedules = buildSchedules(plan, platform.targets());
+  } catch (e) {
+    const err = asMeshbenchError(e, 'no load targets');
+    return { ...base, endedAt: Date.now(), error: { code: err.code, message: err.message } };
+  }
+
+  const loadStart = Date.now();
+  const lastCpu = new Map<string, { at: number; cpu: number }>();
+  const sampling = startSampling(
+    platform.sampler(),
+    input.intervalMs,
+    (s) => {
+      // Live display: cores over the last interval of each waypoint.
+      for (const r of s.cpu) {
+        if (r.kind !== 'waypoint') continue;
+        const p = lastCpu.get(r.component);
+        lastCpu.set(r.component, { at: s.at, cpu: r.cpuSeconds });
+        if (p && s.at > p.at) {
+          const cores = (r.cpuSeconds - p.cpu) / ((s.at - p.at) / 1000);
+          onEvent({
+            type: 'cpu',
+            variant: variant.name,
+            component: r.component,
+            cores,
+            limitCores: r.limitCores,
+          });
+        }
+      }
+    },
+    (e) => {
+      failureError = asMeshbenchError(e, 'a platform component failed');
+      failure.abort(failureError);
+    },
+  );
+  await sampling.first;
+  let loads: Record<string, LoadResult> = {};
+  let loadError: MeshbenchError | undefined;
+  try {
+    loads = await platform.loadDriver().run({
+      schedules,
+      signal,
+      onProgress: (p) =>
+        onEvent({
+          type: 'progress',
+          variant: variant.name,
+          elapsedMs: Date.now() - loadStart,
+          expectedMs,
+          tenant: p,
+        }),
+    });
+  } catch (e) {
+    if (!signal.aborted) loadError = asMeshbenchError(e, 'the load driver failed');
+  }
+  const samples = await sampling.stop();
+  const error = failureError ?? loadError;
+  return {
+    ...base,
+    endedAt: Date.now(),
+    complete: !error && !signal.aborted && Object.values(loads).every((l) => !l.incomplete),
+    tenants: plan.tenants
+      .filter((t) => loads[t.name])
+      .map((t) => ({ tenant: t.name, namespace: t.namespace, load: loads[t.name] })),
+    cpu: buildCpuSeries(samples, loadStart),
+    stats: buildStatsSeries(samples, loadStart),
+    error: error ? { code: error.code, message: error.message } : undefined,
+  };
+}

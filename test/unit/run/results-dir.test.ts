@@ -1,0 +1,42 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRunDir, stampOf, writeJsonAtomic } from '../../../src/run/results-dir.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'meshbench-results-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('results directory', () => {
+  it('stamps in UTC', () => {
+    expect(stampOf(new Date('2026-11-29T04:30:12.345Z'))).toBe('20261129T043012Z');
+  });
+
+  it('creates a fresh directory per run, never reusing one', async () => {
+    const now = new Date('2026-11-29T04:30:12Z');
+    const a = await createRunDir({ root, suite: 'ref', now });
+    const b = await createRunDir({ root, suite: 'ref', now });
+    expect(a.dir).not.toBe(b.dir);
+    expect(a.dir).toMatch(/ref\/20261129T043012Z-[0-9a-f]{6}$/);
+    expect(readdirSync(join(root, 'ref'))).toHaveLength(2);
+  });
+
+  it('rejects a results root that is a file, naming it and the fix', async () => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    await expect(createRunDir({ root: file, suite: 'ref', now: new Date() })).rejects.toMatchObject({
+      code: 'RESULTS_DIR',
+      exitCode: 2,
+      message: expect.stringMatching(/results directory .*a-file cannot be used: .*not a directory/),
+      fix: expect.stringMatching(/--results/),
+    });
+  });
+
+  it('writes JSON atomically without leaving temp files', async () => {
+    const p = join(root, 'x.json');
+    await writeJsonAtomic(p, { a: 1 });
+    await writeJsonAtomic(p, { a: 2 });
+    expect(JSON.parse(readFileSync(p, 'utf8'))).toEqual({ a: 2 });
+    expect(readdirSync(root).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
