@@ -1,0 +1,59 @@
+/** Version-dependent facts about Istio (pure); see shared/reference/istio-ambient-kind.md. */
+
+export interface IstioVersion {
+  major: number;
+  minor: number;
+  patch: number;
+}
+
+export function parseIstioVersion(text: string): IstioVersion | undefined {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text.trim());
+  if (!m) return undefined;
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) };
+}
+
+/** True when `v` is at least major.minor. */
+export function istioAtLeast(v: IstioVersion, major: number, minor: number): boolean {
+  return v.major > major || (v.major === major && v.minor >= minor);
+}
+
+function must(text: string): IstioVersion {
+  const v = parseIstioVersion(text);
+  if (!v) throw new Error(`not an Istio version: ${text}`);
+  return v;
+}
+
+/** Per-Gateway ConfigMap (spec.infrastructure.parametersRef) exists from 1.26; older: install values. */
+export function supportsGatewayParameters(istio: string): boolean {
+  return istioAtLeast(must(istio), 1, 26);
+}
+
+/** Up to 1.24 the waypoint's internal clusters keep Envoy's 1024 defaults (fixed in 1.25). */
+export function hasInternalConnectionLimit(istio: string): boolean {
+  return !istioAtLeast(must(istio), 1, 25);
+}
+
+/** Bookinfo image tag matching the Istio release's samples. */
+export function bookinfoTag(istio: string): string {
+  return istioAtLeast(must(istio), 1, 26) ? '1.20.3' : '1.20.2';
+}
+
+/** Gateway API standard-channel release Istio builds against. */
+export function gatewayApiVersion(istio: string): string {
+  const v = must(istio);
+  if (istioAtLeast(v, 1, 28)) return 'v1.4.1';
+  if (istioAtLeast(v, 1, 26)) return 'v1.3.0';
+  return 'v1.2.1';
+}
+
+export function gatewayApiInstallUrl(istio: string): string {
+  return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${gatewayApiVersion(istio)}/standard-install.yaml`;
+}
+
+/** Pinned images (digest-free tags, kept in one place). */
+export const IMAGES = {
+  node: 'docker.io/library/node:20.19.5-alpine3.22',
+  fortio: 'docker.io/fortio/fortio:1.69.5',
+  bookinfo: (service: string, version: string, istio: string) =>
+    `docker.io/istio/examples-bookinfo-${service}-${version}:${bookinfoTag(istio)}`,
+} as const;

@@ -1,0 +1,138 @@
+/**
+ * In-mesh load: agent Jobs (our engine, bundled into one .mjs delivered by ConfigMap into a stock
+ * pinned Node image) or Fortio Jobs, on the load node, in the ambient-enrolled load namespace.
+ */
+import { Job } from 'kubernetes-models/batch/v1';
+import { ConfigMap } from 'kubernetes-models/v1';
+import type { LoadSchedule } from '../../../load/types.ts';
+import { IMAGES } from '../istio-version.ts';
+import { type KubeObject, LOAD_NAMESPACE, type Placement, managedLabels } from './types.ts';
+
+/** What one agent pod reads from /etc/meshbench/config.json. */
+export interface AgentConfig {
+  tenant: string;
+  /** Epoch ms all agents wait for; each schedule then honours its own startOffsetMs (the stagger). */
+  startAt: number;
+  schedule: LoadSchedule;
+}
+
+export const AGENT_MOUNT = '/etc/meshbench';
+export const AGENT_ROLE_LABEL = 'meshbench.io/load';
+
+export function loadJobName(driver: 'agent' | 'fortio', tenant: string): string {
+  return `${driver}-${tenant}`.slice(0, 63);
+}
+
+function nodeSelectorOf(placement: Placement) {
+  return placement.load && Object.keys(placement.load).length ? { nodeSelector: placement.load } : {};
+}
+
+/** An init container that sleeps until the coordinated start (used by Fortio, which has no start time). */
+function waitUntilStart(startAt: number) {
+  return {
+    name: 'wait-for-start',
+    image: IMAGES.node,
+    command: ['node', '-e', 'setTimeout(() => {}, Math.max(0, Number(process.env.START_AT) - Date.now()))'],
+    env: [{ name: 'START_AT', value: String(startAt) }],
+  };
+}
+
+export function buildAgentConfigMap(input: {
+  tenant: string;
+  bundle: string;
+  config: AgentConfig;
+}): ConfigMap {
+  return new ConfigMap({
+    metadata: {
+      name: loadJobName('agent', input.tenant),
+      namespace: LOAD_NAMESPACE,
+      labels: managedLabels({ [AGENT_ROLE_LABEL]: input.tenant }),
+    },
+    data: { 'agent.mjs': input.bundle, 'config.json': JSON.stringify(input.config, null, 2) },
+  });
+}
+
+export function buildAgentJob(input: { tenant: string; placement: Placement; cpu?: string }): Job {
+  const name = loadJobName('agent', input.tenant);
+  const labels = { [AGENT_ROLE_LABEL]: input.tenant, 'meshbench.io/driver': 'agent' };
+  return new Job({
+    metadata: { name, namespace: LOAD_NAMESPACE, labels: managedLabels(labels) },
+    spec: {
+      backoffLimit: 0,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: 'Never',
+          ...nodeSelectorOf(input.placement),
+          containers: [
+            {
+              name: 'agent',
+              image: IMAGES.node,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['node', `${AGENT_MOUNT}/agent.mjs`, `${AGENT_MOUNT}/config.json`],
+              resources: { requests: { cpu: input.cpu ?? '1', memory: '512Mi' } },
+              volumeMounts: [{ name: 'agent', mountPath: AGENT_MOUNT, readOnly: true }],
+            },
+          ],
+          volumes: [{ name: 'agent', configMap: { name } }],
+        },
+      },
+    },
+  });
+}
+
+/** Fortio's own command line (the seed's): -qps is the total across -c connections. */
+export function fortioArgs(schedule: LoadSchedule): string[] {
+  const seconds = Math.max(1, Math.round(schedule.durationMs / 1000));
+  const args = ['load', '-qps', String(schedule.model === 'open' ? (schedule.rate ?? 0) : 0)];
+  args.push('-c', String(schedule.connections), '-t', `${seconds}s`, '-uniform');
+  if (schedule.jitter > 0) args.push('-jitter');
+  if (schedule.behindSchedule === 'skip') args.push('-nocatchup');
+  args.push('-timeout', `${schedule.timeoutMs}ms`, '-json', '-', '-allow-initial-errors');
+  for (const [k, v] of Object.entries(schedule.headers)) args.push('-H', `${k}: ${v}`);
+  args.push(schedule.url);
+  return args;
+}
+
+export function buildFortioJob(input: {
+  tenant: string;
+  schedule: LoadSchedule;
+  startAt: number;
+  placement: Placement;
+}): Job {
+  const name = loadJobName('fortio', input.tenant);
+  const labels = { [AGENT_ROLE_LABEL]: input.tenant, 'meshbench.io/driver': 'fortio' };
+  return new Job({
+    metadata: { name, namespace: LOAD_NAMESPACE, labels: managedLabels(labels) },
+    spec: {
+      backoffLimit: 0,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: 'Never',
+          ...nodeSelectorOf(input.placement),
+          // Fortio has no start time: the init container holds it until startAt + the tenant's offset.
+          initContainers: [waitUntilStart(input.startAt + input.schedule.startOffsetMs)],
+          containers: [
+            {
+              name: 'fortio',
+              image: IMAGES.fortio,
+              imagePullPolicy: 'IfNotPresent',
+              args: fortioArgs(input.schedule),
+              resources: { requests: { cpu: '1', memory: '256Mi' } },
+            },
+          ],
+        },
+      },
+    },
+  });
+}
+
+export function buildAgentObjects(input: {
+  tenant: string;
+  bundle: string;
+  config: AgentConfig;
+  placement: Placement;
+}): KubeObject[] {
+  return [buildAgentConfigMap(input), buildAgentJob(input)];
+}

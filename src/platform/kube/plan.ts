@@ -1,0 +1,306 @@
+/**
+ * The Kubernetes plan (pure): every step a kind or cluster run takes, in order, with the command or API
+ * call and the typed manifests it applies. `meshbench plan` prints it; the platforms follow the same
+ * builders, so what is printed is what is applied.
+ */
+import type { RunPlan } from '../../suite/plan.ts';
+import { bookinfoDeployments, buildBookinfo } from './manifests/bookinfo.ts';
+import { buildIstioOperator } from './manifests/install.ts';
+import { type AgentConfig, buildAgentObjects, buildFortioJob } from './manifests/load.ts';
+import { buildLoadNamespace, buildTenantNamespace } from './manifests/namespaces.ts';
+import { buildAuthorizationPolicies } from './manifests/policies.ts';
+import { type KubeObject, LOAD_NAMESPACE, MANAGED_SELECTOR } from './manifests/types.ts';
+import { buildWaypoints } from './manifests/waypoints.ts';
+import { gatewayApiInstallUrl, gatewayApiVersion, hasInternalConnectionLimit } from './istio-version.ts';
+import { buildPlacement } from './placement.ts';
+import { buildTenantSchedule } from './schedule.ts';
+
+export type KubeAction =
+  | { type: 'command'; argv: string[] }
+  | { type: 'apply'; fieldManager: 'meshbench'; force: true }
+  | { type: 'wait'; condition: string; timeoutMs: number }
+  | { type: 'api'; method: 'GET' | 'DELETE' | 'POST'; path: string };
+
+export interface KubeStep {
+  id: string;
+  phase: 'preflight' | 'cluster' | 'istio' | 'workloads' | 'variant' | 'load' | 'teardown';
+  /** The variant (and repeat) this step belongs to, for variant and load steps. */
+  variant?: string;
+  description: string;
+  action: KubeAction;
+  manifests: KubeObject[];
+}
+
+export interface KubePlan {
+  platform: 'kind' | 'cluster';
+  suite: string;
+  istioVersion: string;
+  gatewayApiVersion: string;
+  clusterName?: string;
+  context?: string;
+  driver: 'agent' | 'fortio';
+  notes: string[];
+  steps: KubeStep[];
+}
+
+export interface KubePlanOptions {
+  platform: 'kind' | 'cluster';
+  /** The bundled agent (.mjs); a placeholder when the plan is only printed. */
+  agentBundle?: string;
+  /** Path of the kind cluster config. */
+  kindConfig?: string;
+  /** Overrides the suite's `platforms.<name>.driver`. */
+  driver?: 'agent' | 'fortio';
+  /** Install Istio on an existing cluster (the cluster platform leaves it alone by default). */
+  installIstio?: boolean;
+  /** Coordinated start written into agent configs; 0 in printed plans (set at run time). */
+  startAt?: number;
+}
+
+export const WAIT_TIMEOUTS = {
+  cluster: 300_000,
+  istio: 300_000,
+  deployments: 300_000,
+  gateway: 180_000,
+  load: 120_000,
+};
+export const AGENT_BUNDLE_PLACEHOLDER =
+  '// meshbench agent bundle: src/load/agent/main.ts bundled by esbuild at run time\n';
+
+export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
+  const platform = opts.platform;
+  const kube = plan.kube;
+  const istio = kube?.istioVersion ?? '1.24.6';
+  const placement = buildPlacement(kube, platform);
+  const driver = opts.driver ?? kube?.driver ?? 'agent';
+  const namespaces = plan.tenants.map((t) => t.namespace);
+  const clusterName = kube?.clusterName ?? 'meshbench';
+  const kubectl = (...args: string[]) =>
+    platform === 'kind'
+      ? ['kubectl', '--context', `kind-${clusterName}`, ...args]
+      : ['kubectl', ...(kube?.context ? ['--context', kube.context] : []), ...args];
+  const steps: KubeStep[] = [];
+  const step = (s: Omit<KubeStep, 'manifests'> & { manifests?: KubeObject[] }) =>
+    steps.push({ ...s, manifests: s.manifests ?? [] });
+  const apply = { type: 'apply', fieldManager: 'meshbench', force: true } as const;
+
+  step({
+    id: 'preflight',
+    phase: 'preflight',
+    description: 'Check tools, versions, inotify limits, cluster reachability and permissions',
+    action: { type: 'command', argv: ['meshbench', 'doctor', '--platform', platform] },
+  });
+  if (platform === 'kind') {
+    step({
+      id: 'kind-cluster',
+      phase: 'cluster',
+      description: `Create kind cluster ${clusterName} (reused when \`kind get clusters\` lists it)`,
+      action: {
+        type: 'command',
+        argv: [
+          'kind',
+          'create',
+          'cluster',
+          '--name',
+          clusterName,
+          '--config',
+          opts.kindConfig ?? 'fixtures/kind/cluster.yaml',
+          '--wait',
+          '120s',
+        ],
+      },
+    });
+  } else {
+    step({
+      id: 'cluster-context',
+      phase: 'cluster',
+      description: `Use the existing cluster${kube?.context ? ` (context ${kube.context})` : ' (current context)'}; check /version`,
+      action: { type: 'api', method: 'GET', path: '/version' },
+    });
+  }
+  step({
+    id: 'gateway-api-crds',
+    phase: 'istio',
+    description: `Install Gateway API CRDs ${gatewayApiVersion(istio)} (standard channel) when gateways.gateway.networking.k8s.io is absent`,
+    action: { type: 'command', argv: kubectl('apply', '--server-side', '-f', gatewayApiInstallUrl(istio)) },
+  });
+  if (platform === 'kind' || opts.installIstio) {
+    step({
+      id: 'istio-install',
+      phase: 'istio',
+      description: `Install Istio ${istio} (ambient profile, stats inclusion for overflow counters${hasInternalConnectionLimit(istio) ? ', waypoint resources as install values' : ''})`,
+      action: {
+        type: 'command',
+        argv: [
+          'istioctl',
+          'install',
+          '--skip-confirmation',
+          '-f',
+          'istio-operator.yaml',
+          ...(platform === 'kind' ? ['--context', `kind-${clusterName}`] : []),
+        ],
+      },
+      manifests: [buildIstioOperator({ istioVersion: istio, envelope: plan.waypoint, placement })],
+    });
+  } else {
+    step({
+      id: 'istio-check',
+      phase: 'istio',
+      description:
+        'Check the installed Istio (istiod in istio-system, ambient ztunnel); left alone unless --install-istio',
+      action: {
+        type: 'api',
+        method: 'GET',
+        path: '/apis/apps/v1/namespaces/istio-system/deployments/istiod',
+      },
+    });
+  }
+  step({
+    id: 'istio-ready',
+    phase: 'istio',
+    description: 'Wait for istiod Available and the ztunnel DaemonSet ready',
+    action: {
+      type: 'wait',
+      condition: 'deployment istio-system/istiod Available; daemonset istio-system/ztunnel ready',
+      timeoutMs: WAIT_TIMEOUTS.istio,
+    },
+  });
+  step({
+    id: 'namespaces',
+    phase: 'workloads',
+    description: `Create the tenant namespaces (${namespaces.join(', ')}) and ${LOAD_NAMESPACE}, ambient-enrolled and labelled ${MANAGED_SELECTOR}`,
+    action: apply,
+    manifests: [...namespaces.map((ns) => buildTenantNamespace(ns)), buildLoadNamespace()],
+  });
+  for (const ns of namespaces) {
+    step({
+      id: `bookinfo-${ns}`,
+      phase: 'workloads',
+      description: `Deploy Bookinfo in ${ns} (pinned images)`,
+      action: apply,
+      manifests: buildBookinfo({ namespace: ns, istioVersion: istio, placement }),
+    });
+  }
+  step({
+    id: 'bookinfo-ready',
+    phase: 'workloads',
+    description: 'Wait for the Bookinfo deployments to be Available',
+    action: {
+      type: 'wait',
+      condition: namespaces
+        .flatMap((ns) => bookinfoDeployments().map((d) => `deployment ${ns}/${d} Available`))
+        .join('; '),
+      timeoutMs: WAIT_TIMEOUTS.deployments,
+    },
+  });
+
+  for (const v of plan.variants) {
+    const tag = plan.repeats > 1 ? `${v.name}#${v.repeat}` : v.name;
+    const t = v.topology;
+    const gateways = t.waypoints.map((w) => `${w.namespace}/${w.name}`);
+    step({
+      id: `${tag}-waypoints`,
+      phase: 'variant',
+      variant: tag,
+      description: gateways.length
+        ? `Apply waypoints ${gateways.join(', ')} and delete meshbench Gateways not in this variant`
+        : 'No waypoints: delete meshbench Gateways',
+      action: apply,
+      manifests: buildWaypoints({ topology: t, istioVersion: istio, placement }),
+    });
+    step({
+      id: `${tag}-labels`,
+      phase: 'variant',
+      variant: tag,
+      description:
+        'Label namespaces and Services with the waypoints they use (istio.io/use-waypoint[-namespace], none to opt out)',
+      action: apply,
+      manifests: namespaces.flatMap((ns) => [
+        buildTenantNamespace(ns, t),
+        ...buildBookinfo({ namespace: ns, istioVersion: istio, placement, topology: t }).filter(
+          (o) => o.kind === 'Service',
+        ),
+      ]),
+    });
+    step({
+      id: `${tag}-policies`,
+      phase: 'variant',
+      variant: tag,
+      description: `AuthorizationPolicies (ALLOW ${plan.policy.methods.join(', ')} from ${[...plan.policy.sourceNamespaces, LOAD_NAMESPACE].join(', ')}) attached to the target Services${t.waypoints.length ? '' : ' (not enforced: no waypoint)'}`,
+      action: apply,
+      manifests: buildAuthorizationPolicies(t, [LOAD_NAMESPACE]),
+    });
+    if (gateways.length) {
+      step({
+        id: `${tag}-waypoints-ready`,
+        phase: 'variant',
+        variant: tag,
+        description: 'Wait for each waypoint Gateway Programmed and its Deployment Available',
+        action: {
+          type: 'wait',
+          condition: gateways.map((g) => `gateway ${g} Programmed; deployment ${g} Available`).join('; '),
+          timeoutMs: WAIT_TIMEOUTS.gateway,
+        },
+      });
+    }
+    const loadObjects: KubeObject[] = plan.tenants.flatMap((tenant) => {
+      const schedule = buildTenantSchedule(tenant, plan.load);
+      const startAt = opts.startAt ?? 0;
+      if (driver === 'fortio') return [buildFortioJob({ tenant: tenant.name, schedule, startAt, placement })];
+      const config: AgentConfig = { tenant: tenant.name, startAt, schedule };
+      return buildAgentObjects({
+        tenant: tenant.name,
+        bundle: opts.agentBundle ?? AGENT_BUNDLE_PLACEHOLDER,
+        config,
+        placement,
+      });
+    });
+    step({
+      id: `${tag}-load`,
+      phase: 'load',
+      variant: tag,
+      description: `Start ${driver === 'fortio' ? 'Fortio' : 'agent'} Jobs in ${LOAD_NAMESPACE} at a coordinated start (startAt set at run time; tenants offset ${plan.tenants.map((x) => `${x.name} +${x.startOffsetMs}ms`).join(', ')}); sample CPU and waypoint stats each second`,
+      action: apply,
+      manifests: loadObjects,
+    });
+    step({
+      id: `${tag}-collect`,
+      phase: 'load',
+      variant: tag,
+      description:
+        'Wait for the Jobs to complete, read each pod log (result between markers), convert to LoadResults, delete the Jobs',
+      action: { type: 'api', method: 'GET', path: `/api/v1/namespaces/${LOAD_NAMESPACE}/pods/{pod}/log` },
+    });
+  }
+  step({
+    id: 'cleanup',
+    phase: 'teardown',
+    description: `Delete only namespaces labelled ${MANAGED_SELECTOR} (on success, failure and Ctrl-C)`,
+    action: { type: 'api', method: 'DELETE', path: `/api/v1/namespaces?labelSelector=${MANAGED_SELECTOR}` },
+  });
+  if (platform === 'kind') {
+    step({
+      id: 'kind-delete',
+      phase: 'teardown',
+      description: 'Only with `meshbench down --platform kind`: delete the kind cluster',
+      action: { type: 'command', argv: ['kind', 'delete', 'cluster', '--name', clusterName] },
+    });
+  }
+  const notes = [
+    hasInternalConnectionLimit(istio)
+      ? `Istio ${istio} keeps the waypoint's 1024-connection internal cluster limit (fixed in 1.25)`
+      : `Istio ${istio}: the waypoint's internal cluster has no 1024-connection limit; only CPU is shared`,
+    `Load namespace ${LOAD_NAMESPACE} is added to the policy's allowed sources so the in-mesh agents are admitted`,
+  ];
+  return {
+    platform,
+    suite: plan.suite.name,
+    istioVersion: istio,
+    gatewayApiVersion: gatewayApiVersion(istio),
+    clusterName: platform === 'kind' ? clusterName : undefined,
+    context: kube?.context,
+    driver,
+    notes,
+    steps,
+  };
+}
