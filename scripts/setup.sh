@@ -34,6 +34,7 @@ elif ! command -v dpkg-query >/dev/null 2>&1; then
 fi
 
 echo "setup: installing npm dependencies" >&2
-npm ci --no-audit --no-fund
+# npm install (not ci): an optional dependency of vite is not served by every registry, which `npm ci` rejects.
+npm install --no-audit --no-fund --no-save
 node -e "require('canvas')" 2>/dev/null || { echo "setup: canvas did not build; charts need it (see the OS packages above)" >&2; exit 1; }
 echo "setup: done. Try: npm run bench" >&2
