@@ -1,0 +1,41 @@
+/** EngineTally → LoadResult. Pure. */
+import type { EngineTally } from './tally.ts';
+import type { LoadResult, LoadSchedule } from './types.ts';
+
+export function buildLoadResult(input: {
+  schedule: LoadSchedule;
+  driver: LoadResult['driver'];
+  tally: EngineTally;
+  startedAt: number;
+  endedAt: number;
+  incomplete: boolean;
+}): LoadResult {
+  const { schedule, tally, startedAt, endedAt, incomplete } = input;
+  const measuredFrom = startedAt + schedule.warmupMs;
+  const fullMs = schedule.durationMs - schedule.warmupMs;
+  const measuredMs = incomplete ? Math.max(0, Math.min(fullMs, endedAt - measuredFrom)) : fullMs;
+  const notes = [...tally.notes];
+  if (tally.unsentAtEnd > 0)
+    notes.push(`${tally.unsentAtEnd} requests were still due at the end (engine behind); counted as skipped`);
+  const result: LoadResult = {
+    schedule,
+    driver: input.driver,
+    startedAt,
+    endedAt,
+    measuredMs,
+    requests: {
+      intended: tally.intended,
+      sent: tally.sent,
+      completed: tally.completed,
+      warmup: tally.warmup,
+    },
+    outcomes: tally.outcomes,
+    achievedRps: measuredMs > 0 ? (tally.completed * 1000) / measuredMs : 0,
+    latency: { intended: tally.intendedHist, actual: tally.actualHist, errors: tally.errorsHist },
+    scheduleLag: tally.lagHist,
+    series: tally.series.map((s) => ({ ...s, warmup: s.t * 1000 < schedule.warmupMs })),
+    engine: { workers: tally.workers, maxLagMs: Math.round(tally.maxLagMs * 1000) / 1000, notes },
+  };
+  if (incomplete) result.incomplete = true;
+  return result;
+}

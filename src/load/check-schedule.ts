@@ -1,0 +1,65 @@
+/** Schedule checks before any socket opens. Pure: returns the first problem as a MeshbenchError, or undefined. */
+import { availableParallelism } from 'node:os';
+import { MeshbenchError, showValue } from '../errors.ts';
+import type { LoadSchedule } from './types.ts';
+
+/** Paced requests per second one event loop holds comfortably (measured: ~6.5k at ~0.45 core). */
+export const RATE_PER_WORKER = 8000;
+
+function bad(field: string, value: unknown, need: string, fix: string): MeshbenchError {
+  return new MeshbenchError('USAGE', `load schedule ${field} ${need}, got ${showValue(value)}`, {
+    input: field,
+    value,
+    fix,
+  });
+}
+
+export function checkSchedule(s: LoadSchedule): MeshbenchError | undefined {
+  let url: URL;
+  try {
+    url = new URL(s.url);
+  } catch (cause) {
+    return new MeshbenchError('INVALID_URL', `not a URL: ${showValue(s.url)}`, {
+      input: 'url',
+      value: s.url,
+      fix: 'give an absolute URL such as http://127.0.0.1:8080/',
+      cause,
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return new MeshbenchError(
+      'INVALID_URL',
+      `unsupported scheme ${showValue(url.protocol)} in ${showValue(s.url)}`,
+      {
+        input: 'url',
+        value: s.url,
+        fix: 'use an http:// or https:// URL',
+      },
+    );
+  if (s.model === 'open' && !(typeof s.rate === 'number' && Number.isFinite(s.rate) && s.rate > 0))
+    return bad('rate', s.rate, 'must be a number > 0 for the open model', 'pass e.g. rate 6500');
+  if (!Number.isInteger(s.connections) || s.connections < 1)
+    return bad('connections', s.connections, 'must be a whole number >= 1', 'pass e.g. connections 650');
+  if (!Number.isFinite(s.durationMs) || s.durationMs <= 0)
+    return bad('duration', s.durationMs, 'must be > 0 ms', 'pass e.g. duration 60s');
+  if (!Number.isFinite(s.warmupMs) || s.warmupMs < 0 || s.warmupMs >= s.durationMs)
+    return bad('warmup', s.warmupMs, 'must be >= 0 and shorter than the duration', 'pass e.g. warmup 2s');
+  if (!Number.isFinite(s.timeoutMs) || s.timeoutMs <= 0)
+    return bad('timeout', s.timeoutMs, 'must be > 0 ms', 'pass e.g. timeout 5s');
+  if (!Number.isFinite(s.startOffsetMs) || s.startOffsetMs < 0)
+    return bad('startOffset', s.startOffsetMs, 'must be >= 0 ms', 'pass e.g. startOffset 3s');
+  if (!(s.jitter >= 0 && s.jitter <= 0.5))
+    return bad('jitter', s.jitter, 'must be a fraction between 0 and 0.5', 'pass e.g. jitter 0.1');
+  const w = s.workers;
+  if (w !== undefined && w !== 'auto' && !(Number.isInteger(w) && w >= 1))
+    return bad('workers', w, "must be a whole number >= 1 or 'auto'", 'pass e.g. workers 2');
+  return undefined;
+}
+
+/** Worker threads for a schedule: explicit count, or one per RATE_PER_WORKER rps up to the cores. */
+export function resolveWorkers(s: LoadSchedule, cores = availableParallelism()): number {
+  if (s.model === 'closed') return 1;
+  const wanted =
+    typeof s.workers === 'number' ? s.workers : Math.min(cores, Math.ceil((s.rate ?? 0) / RATE_PER_WORKER));
+  return Math.max(1, Math.min(wanted, s.connections));
+}

@@ -1,0 +1,123 @@
+/**
+ * The local LoadDriver: tenants' schedules prepared together (connections warmed up), then started from one
+ * common instant, each after its own startOffsetMs. Open model → paced engine (in-process, or worker threads
+ * past one core); closed model → autocannon.
+ */
+import { percentileMs } from '../metrics/histogram.ts';
+import { buildLoadResult } from './build-result.ts';
+import { checkSchedule, resolveWorkers } from './check-schedule.ts';
+import { runClosedLoop } from './closed-loop.ts';
+import { clock, type EngineRunInput, PacedEngine } from './paced-engine.ts';
+import type { EngineTally, WindowSnapshot } from './tally.ts';
+import type { LoadDriver, LoadProgress, LoadResult, LoadSchedule } from './types.ts';
+import { WorkerShards } from './worker-shards.ts';
+
+/** Gap between the end of preparation and the common start, so every tenant's first timer is armed. */
+const START_LEAD_MS = 50;
+
+export interface RunScheduleOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: LoadProgress) => void;
+  /** Tenant name for progress reports (default 'default'). */
+  tenant?: string;
+  /** Epoch ms of the common start; the schedule begins startOffsetMs after it (default: as soon as ready). */
+  startAt?: number;
+}
+
+interface PreparedSchedule {
+  /** Runs the schedule, then closes its connections. */
+  start(opts: RunScheduleOptions & { startAt: number }): Promise<LoadResult>;
+  /** Closes the connections without running (another tenant failed to prepare). */
+  close(): Promise<void>;
+}
+
+function progressOf(tenant: string, t: number, w: WindowSnapshot): LoadProgress {
+  return {
+    tenant,
+    t,
+    rps: w.completed,
+    p50Ms: percentileMs(w.histogram, 50),
+    p99Ms: percentileMs(w.histogram, 99),
+    errors: w.errors,
+  };
+}
+
+/** Checks the schedule and opens (and warms) its connections; throws MeshbenchError on a bad schedule. */
+async function prepareSchedule(schedule: LoadSchedule): Promise<PreparedSchedule> {
+  const problem = checkSchedule(schedule);
+  if (problem) throw problem;
+  const workers = resolveWorkers(schedule);
+  let run: (input: EngineRunInput) => Promise<EngineTally>;
+  let close: () => Promise<void> = async () => {};
+  let driver: LoadResult['driver'] = 'paced';
+  if (schedule.model === 'closed') {
+    driver = 'autocannon';
+    run = (input) => runClosedLoop(schedule, input);
+  } else if (workers === 1) {
+    // workers: 1 never spawns a thread (the in-cluster agent bundle relies on this).
+    const engine = new PacedEngine(
+      schedule,
+      Array.from({ length: schedule.connections }, (_, i) => i),
+    );
+    await engine.prepare();
+    run = (input) => engine.run(input);
+    close = () => engine.close();
+  } else {
+    const shards = new WorkerShards(schedule, workers);
+    await shards.prepare();
+    run = (input) => shards.run(input);
+    close = () => shards.close();
+  }
+  return {
+    close: () => close(),
+    async start({ startAt, signal, onProgress, tenant = 'default' }) {
+      const begin = startAt + schedule.startOffsetMs;
+      try {
+        const tally = await run({
+          startAt: begin,
+          signal,
+          onSecond: onProgress ? (t, w) => onProgress(progressOf(tenant, t, w)) : undefined,
+        });
+        return buildLoadResult({
+          schedule,
+          driver,
+          tally,
+          startedAt: begin,
+          endedAt: Date.now(),
+          incomplete: signal?.aborted ?? false,
+        });
+      } finally {
+        await close();
+      }
+    },
+  };
+}
+
+/** Runs one schedule end to end (its startOffsetMs counted from opts.startAt, or from when it is ready). */
+export async function runSchedule(
+  schedule: LoadSchedule,
+  opts: RunScheduleOptions = {},
+): Promise<LoadResult> {
+  const prepared = await prepareSchedule(schedule);
+  return prepared.start({ ...opts, startAt: opts.startAt ?? clock() + START_LEAD_MS });
+}
+
+export function createLocalLoadDriver(): LoadDriver {
+  return {
+    async run({ schedules, signal, onProgress }) {
+      const names = Object.keys(schedules);
+      const settled = await Promise.allSettled(names.map((n) => prepareSchedule(schedules[n])));
+      const failed = settled.find((s) => s.status === 'rejected');
+      if (failed) {
+        await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+        throw failed.reason;
+      }
+      const prepared = settled.map((s) => (s as PromiseFulfilledResult<PreparedSchedule>).value);
+      const startAt = clock() + START_LEAD_MS;
+      const results = await Promise.all(
+        prepared.map((p, i) => p.start({ startAt, signal, onProgress, tenant: names[i] })),
+      );
+      return Object.fromEntries(names.map((n, i) => [n, results[i]]));
+    },
+  };
+}

@@ -1,0 +1,327 @@
+/**
+ * The open-loop paced engine: a fixed pool of keep-alive HTTP/1.1 connections (one undici Client each,
+ * pipelining 1), each sending at rate/C with its phase offset by i/C of its interval; latency measured from
+ * the intended start. Lean hot path: one reusable dispatch handler and options object per connection, one
+ * pacing timer per connection, one timeout sweep per engine, no per-request logging.
+ */
+import { performance } from 'node:perf_hooks';
+import { Client, type Dispatcher } from 'undici';
+import { ABORTED_CODE, TIMEOUT_CODE } from './classify-error.ts';
+import { type EngineTally, TallyRecorder, type WindowSnapshot } from './tally.ts';
+import type { LoadSchedule } from './types.ts';
+
+/** Epoch ms with sub-ms resolution; comparable across worker threads. */
+export const clock = (): number => performance.timeOrigin + performance.now();
+
+/** Longest wait for the per-connection warm-up requests before the schedule starts. */
+const WARMUP_REQUEST_MAX_MS = 2000;
+/** A request due before the end may still be sent this long after it (a timer firing late at the edge). */
+const END_GRACE_MS = 250;
+/** Grace for in-flight requests after an abort signal. */
+const ABORT_GRACE_MS = 500;
+
+function markedError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+const TIMEOUT_ERROR = markedError(TIMEOUT_CODE, 'request timed out');
+const ABORTED_ERROR = markedError(ABORTED_CODE, 'run aborted');
+
+interface Conn {
+  index: number;
+  client: Client;
+  opts: Dispatcher.DispatchOptions;
+  handler: Dispatcher.DispatchHandler;
+  /** Phase of this connection's first request after the start, ms. */
+  phase: number;
+  /** Index of the next request of this connection. */
+  k: number;
+  intendedAt: number;
+  sentAt: number;
+  status: number;
+  inFlight: boolean;
+  finished: boolean;
+  controller: Dispatcher.DispatchController | null;
+  timer: NodeJS.Timeout | null;
+  fire: () => void;
+}
+
+export interface EngineRunInput {
+  /** Epoch ms of the schedule's start (its first request's phase 0). */
+  startAt: number;
+  signal?: AbortSignal;
+  /** Called about once a second with the last second's completions. */
+  onSecond?: (t: number, w: WindowSnapshot) => void;
+}
+
+function requestParts(schedule: LoadSchedule): { origin: string; path: string } {
+  const u = new URL(schedule.url);
+  return { origin: u.origin, path: `${u.pathname}${u.search}` };
+}
+
+/** Owns the connections of one event loop (the whole schedule, or one worker's share of it). */
+export class PacedEngine {
+  private readonly conns: Conn[] = [];
+  private readonly interval: number;
+  private readonly origin: string;
+  private readonly notes: string[] = [];
+
+  constructor(
+    private readonly schedule: LoadSchedule,
+    /** Global indices (0..C-1) of the connections this engine drives. */
+    indices: readonly number[],
+    private readonly workers = 1,
+  ) {
+    const rate = schedule.rate ?? 0;
+    this.interval = (schedule.connections * 1000) / rate;
+    const { origin, path } = requestParts(schedule);
+    this.origin = origin;
+    const headers = schedule.headers;
+    for (const index of indices) {
+      const conn = {
+        index,
+        client: this.newClient(),
+        opts: {
+          origin,
+          path,
+          method: schedule.method,
+          headers,
+          body: schedule.body ?? null,
+        } as Dispatcher.DispatchOptions,
+        phase: (index * 1000) / rate,
+        k: 0,
+        intendedAt: 0,
+        sentAt: 0,
+        status: 0,
+        inFlight: false,
+        finished: false,
+        controller: null,
+        timer: null,
+      } as unknown as Conn;
+      this.conns.push(conn);
+    }
+  }
+
+  private newClient(): Client {
+    return new Client(this.origin, {
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+      keepAliveMaxTimeout: 600_000,
+      // Our own sweep enforces the deadline precisely; undici's coarse timers are only a backstop.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      connectTimeout: this.schedule.timeoutMs,
+    });
+  }
+
+  /** One unrecorded request per connection (as Fortio does) so connection set-up is not measured. */
+  async prepare(): Promise<void> {
+    const limit = Math.min(this.schedule.timeoutMs, WARMUP_REQUEST_MAX_MS);
+    let failed = 0;
+    await Promise.all(
+      this.conns.map(async (c) => {
+        try {
+          const res = await c.client.request({
+            path: c.opts.path,
+            method: c.opts.method,
+            headers: this.schedule.headers,
+            body: this.schedule.body ?? null,
+            signal: AbortSignal.timeout(limit),
+          });
+          await res.body.dump();
+        } catch {
+          failed++;
+          if (c.client.destroyed || c.client.closed) c.client = this.newClient();
+        }
+      }),
+    );
+    if (failed > 0) this.notes.push(`${failed} of ${this.conns.length} warm-up requests failed`);
+  }
+
+  run(input: EngineRunInput): Promise<EngineTally> {
+    const { schedule } = this;
+    const { startAt, signal, onSecond } = input;
+    const endAt = startAt + schedule.durationMs;
+    const rec = new TallyRecorder(startAt, schedule.warmupMs);
+    const interval = this.interval;
+    const jitter = schedule.jitter * interval;
+    const skip = schedule.behindSchedule === 'skip';
+    const timeoutMs = schedule.timeoutMs;
+    let stopped = false;
+    let open = this.conns.length;
+    let resolveRun!: (t: EngineTally) => void;
+    const done = new Promise<EngineTally>((r) => {
+      resolveRun = r;
+    });
+
+    const base = (c: Conn, k: number): number => {
+      const t = startAt + c.phase + k * interval;
+      return jitter > 0 ? Math.max(startAt, t + (Math.random() * 2 - 1) * jitter) : t;
+    };
+
+    const finishConn = (c: Conn): void => {
+      if (c.finished) return;
+      c.finished = true;
+      if (c.timer) clearTimeout(c.timer);
+      c.timer = null;
+      if (--open === 0) finishRun();
+    };
+
+    const send = (c: Conn, intendedAt: number): void => {
+      rec.due(intendedAt);
+      c.intendedAt = intendedAt;
+      c.status = 0;
+      c.inFlight = true;
+      c.sentAt = clock();
+      rec.sentAt(intendedAt, c.sentAt);
+      try {
+        c.client.dispatch(c.opts, c.handler);
+      } catch (err) {
+        complete(c, err);
+      }
+    };
+
+    const next = (c: Conn): void => {
+      let intendedAt = base(c, c.k);
+      if (stopped || intendedAt >= endAt) {
+        finishConn(c);
+        return;
+      }
+      const now = clock();
+      if (now >= endAt + Math.min(END_GRACE_MS, timeoutMs)) {
+        // Never send well after the schedule's end: what catch-up still owed is dropped, counted as skipped.
+        for (let k = c.k; ; k++) {
+          const t = startAt + c.phase + k * interval;
+          if (t >= endAt) break;
+          rec.due(t);
+          rec.skipped(t, 1);
+          if (!rec.isWarmup(t)) rec.unsentAtEnd++;
+        }
+        finishConn(c);
+        return;
+      }
+      // Up to 1 ms early is sent now (timers have ms granularity); latency then counts from the real send.
+      if (intendedAt > now + 1) {
+        c.timer = setTimeout(c.fire, intendedAt - now);
+        return;
+      }
+      if (skip && intendedAt < now) {
+        // Send only the latest due request; the earlier ones are skipped.
+        let k = c.k;
+        while (k + 1 < Number.MAX_SAFE_INTEGER) {
+          const t = startAt + c.phase + (k + 1) * interval;
+          if (t > now || t >= endAt) break;
+          rec.due(intendedAt);
+          rec.skipped(intendedAt, 1);
+          k++;
+          intendedAt = t;
+        }
+        c.k = k;
+      }
+      send(c, intendedAt);
+    };
+
+    const complete = (c: Conn, err: unknown): void => {
+      if (!c.inFlight) return;
+      c.inFlight = false;
+      c.controller = null;
+      const endAtReq = clock();
+      if ((err as { code?: string } | undefined)?.code !== ABORTED_CODE)
+        rec.complete(c.intendedAt, c.sentAt, endAtReq, c.status, err);
+      if (c.client.destroyed || c.client.closed) c.client = this.newClient();
+      c.k++;
+      next(c);
+    };
+
+    for (const c of this.conns) {
+      c.fire = () => {
+        c.timer = null;
+        next(c);
+      };
+      c.handler = {
+        onRequestStart(controller) {
+          c.controller = controller;
+        },
+        onResponseStart(_controller, statusCode) {
+          c.status = statusCode;
+        },
+        onResponseData() {},
+        onResponseEnd() {
+          complete(c, undefined);
+        },
+        onResponseError(_controller, err) {
+          complete(c, err);
+        },
+      };
+    }
+
+    const abortInFlight = (reason: Error): void => {
+      for (const c of this.conns) {
+        if (!c.inFlight) continue;
+        if (c.controller) c.controller.abort(reason);
+        else c.client.destroy(reason).catch(() => {});
+      }
+    };
+
+    // One sweep per engine enforces every request's deadline (timers coalesced, not one per request).
+    const sweepMs = Math.max(5, Math.min(50, Math.floor(timeoutMs / 20)));
+    const sweep = setInterval(() => {
+      const now = clock();
+      for (const c of this.conns) {
+        if (c.inFlight && now - c.sentAt >= timeoutMs) {
+          if (c.controller) c.controller.abort(TIMEOUT_ERROR);
+          else c.client.destroy(TIMEOUT_ERROR).catch(() => {});
+        }
+      }
+    }, sweepMs);
+
+    let progressTimer: NodeJS.Timeout | null = null;
+    let progressT = 0;
+    const tick = () => {
+      onSecond?.(progressT++, rec.takeWindow());
+      progressTimer = setTimeout(tick, startAt + progressT * 1000 + 1000 - clock());
+    };
+    if (onSecond) progressTimer = setTimeout(tick, Math.max(0, startAt + 1000 - clock()));
+
+    // Backstop: whatever happens, the run ends by duration + timeout (+ slack).
+    const hardStop = setTimeout(
+      () => {
+        stopped = true;
+        abortInFlight(TIMEOUT_ERROR);
+        setTimeout(() => {
+          for (const c of this.conns) {
+            c.inFlight = false;
+            finishConn(c);
+          }
+        }, 200);
+      },
+      Math.max(0, endAt + Math.min(END_GRACE_MS, timeoutMs) + timeoutMs + 100 - clock()),
+    );
+
+    const onAbort = () => {
+      stopped = true;
+      this.notes.push('aborted by signal: stopped sending');
+      for (const c of this.conns) if (!c.inFlight) finishConn(c);
+      setTimeout(() => abortInFlight(ABORTED_ERROR), Math.min(timeoutMs, ABORT_GRACE_MS));
+    };
+
+    function finishRun() {
+      clearInterval(sweep);
+      clearTimeout(hardStop);
+      if (progressTimer) clearTimeout(progressTimer);
+      signal?.removeEventListener('abort', onAbort);
+      resolveRun(rec.toTally(workersOf(), notesOf()));
+    }
+    const workersOf = () => this.workers;
+    const notesOf = () => this.notes;
+
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    for (const c of this.conns) if (!c.finished) next(c);
+    if (this.conns.length === 0) finishRun();
+    return done;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.conns.map((c) => c.client.destroy().catch(() => {})));
+  }
+}

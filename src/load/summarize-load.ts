@@ -1,0 +1,62 @@
+/** LoadResult → the figures a person reads (CLI table, progress, run summaries). Pure. */
+import { decodeHistogram, type LatencyStats, latencyStats, percentileMs } from '../metrics/histogram.ts';
+import type { LoadResult } from './types.ts';
+
+export interface LoadSummary {
+  requests: LoadResult['requests'];
+  achievedRps: number;
+  /** The schedule's rate (open model), or undefined (closed model). */
+  targetRps?: number;
+  /** Errors / completed requests (0..1). Skipped requests are not in it (see `skipped`). */
+  errorRate: number;
+  errors: number;
+  skipped: number;
+  /** Successes from the intended start: the honest figure. */
+  latency: LatencyStats;
+  /** Successes from the actual start (hides stalls; for comparison). */
+  latencyActual: LatencyStats;
+  /** Error responses and socket errors from the intended start. */
+  latencyErrors: LatencyStats;
+  /** Count per error class: HTTP status codes ("503"), "timeout", "reset", "refused", "other:CODE". */
+  errorsByClass: Record<string, number>;
+  scheduleLagP50Ms: number;
+  scheduleLagP99Ms: number;
+  maxLagMs: number;
+  workers: number;
+  incomplete: boolean;
+  notes: string[];
+}
+
+export function summarizeErrors(outcomes: LoadResult['outcomes']): Record<string, number> {
+  const out: Record<string, number> = { ...outcomes.status };
+  if (outcomes.timeout) out.timeout = outcomes.timeout;
+  if (outcomes.reset) out.reset = outcomes.reset;
+  if (outcomes.refused) out.refused = outcomes.refused;
+  for (const [code, n] of Object.entries(outcomes.other)) out[`other:${code}`] = n;
+  return out;
+}
+
+export function summarizeLoad(result: LoadResult): LoadSummary {
+  const errorsByClass = summarizeErrors(result.outcomes);
+  const errors = Object.values(errorsByClass).reduce((a, b) => a + b, 0);
+  const lag = decodeHistogram(result.scheduleLag);
+  const completed = result.requests.completed;
+  return {
+    requests: result.requests,
+    achievedRps: result.achievedRps,
+    targetRps: result.schedule.model === 'open' ? result.schedule.rate : undefined,
+    errorRate: completed > 0 ? errors / completed : 0,
+    errors,
+    skipped: result.outcomes.skipped,
+    latency: latencyStats(decodeHistogram(result.latency.intended)),
+    latencyActual: latencyStats(decodeHistogram(result.latency.actual)),
+    latencyErrors: latencyStats(decodeHistogram(result.latency.errors)),
+    errorsByClass,
+    scheduleLagP50Ms: percentileMs(lag, 50),
+    scheduleLagP99Ms: percentileMs(lag, 99),
+    maxLagMs: result.engine.maxLagMs,
+    workers: result.engine.workers,
+    incomplete: result.incomplete ?? false,
+    notes: result.engine.notes,
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * The engine's measurements while it runs (TallyRecorder, hot path) and as plain serializable data
+ * (EngineTally) that worker threads post back and that merges exactly.
+ */
+import {
+  createHistogram,
+  type EncodedHistogram,
+  encodeHistogram,
+  type Histogram,
+  mergeEncoded,
+  recordMicros,
+} from '../metrics/histogram.ts';
+import { classifyError, type ErrorClass } from './classify-error.ts';
+import type { OutcomeCounts } from './types.ts';
+
+/** One second of measurements by intended start (seconds relative to the schedule's start). */
+export interface TallySecond {
+  t: number;
+  completed: number;
+  ok: number;
+  errors: number;
+  histogram: EncodedHistogram;
+}
+
+export interface EngineTally {
+  intended: number;
+  sent: number;
+  completed: number;
+  warmup: number;
+  outcomes: OutcomeCounts;
+  intendedHist: EncodedHistogram;
+  actualHist: EncodedHistogram;
+  errorsHist: EncodedHistogram;
+  lagHist: EncodedHistogram;
+  series: TallySecond[];
+  maxLagMs: number;
+  /** Requests still due when the schedule ended (catch-up could not send them in time); counted as skipped. */
+  unsentAtEnd: number;
+  workers: number;
+  notes: string[];
+}
+
+export function emptyOutcomes(): OutcomeCounts {
+  return { ok: 0, status: {}, timeout: 0, reset: 0, refused: 0, skipped: 0, other: {}, okByStatus: {} };
+}
+
+interface SecondAcc {
+  completed: number;
+  ok: number;
+  errors: number;
+  histogram: Histogram;
+}
+
+/** Progress over the last wall-clock second. */
+export interface WindowSnapshot {
+  completed: number;
+  errors: number;
+  histogram: Histogram;
+}
+
+/** Accumulates one engine's measurements. Times are epoch ms (fractional). */
+export class TallyRecorder {
+  readonly outcomes = emptyOutcomes();
+  intended = 0;
+  sent = 0;
+  completed = 0;
+  warmup = 0;
+  unsentAtEnd = 0;
+  maxLagMs = 0;
+  private readonly intendedHist = createHistogram();
+  private readonly actualHist = createHistogram();
+  private readonly errorsHist = createHistogram();
+  private readonly lagHist = createHistogram();
+  private readonly seconds: SecondAcc[] = [];
+  private window: WindowSnapshot = { completed: 0, errors: 0, histogram: createHistogram() };
+  private readonly measuredFrom: number;
+
+  constructor(
+    private readonly startAt: number,
+    warmupMs: number,
+  ) {
+    this.measuredFrom = startAt + warmupMs;
+  }
+
+  isWarmup(intendedAt: number): boolean {
+    return intendedAt < this.measuredFrom;
+  }
+
+  /** A request became due (or was skipped/dropped) at intendedAt. */
+  due(intendedAt: number): void {
+    if (intendedAt < this.measuredFrom) this.warmup++;
+    else this.intended++;
+  }
+
+  skipped(intendedAt: number, n: number): void {
+    if (intendedAt >= this.measuredFrom) this.outcomes.skipped += n;
+  }
+
+  /** A request was written at sentAt (its intended start was intendedAt). */
+  sentAt(intendedAt: number, sentAt: number): void {
+    if (intendedAt < this.measuredFrom) return;
+    this.sent++;
+    const lag = sentAt - intendedAt;
+    recordMicros(this.lagHist, lag > 0 ? lag * 1000 : 0);
+    if (lag > this.maxLagMs) this.maxLagMs = lag;
+  }
+
+  private second(intendedAt: number): SecondAcc {
+    const t = Math.max(0, Math.floor((intendedAt - this.startAt) / 1000));
+    let s = this.seconds[t];
+    if (!s) {
+      s = { completed: 0, ok: 0, errors: 0, histogram: createHistogram() };
+      this.seconds[t] = s;
+    }
+    return s;
+  }
+
+  /** A response arrived (status) or an error (err) ended the request. */
+  complete(intendedAt: number, sentAt: number, endAt: number, status: number, err: unknown): void {
+    // A timer that fired slightly early sent before the intended start: measure from the real send then.
+    const fromIntended = (endAt - Math.min(sentAt, intendedAt)) * 1000;
+    const success = err === undefined && status >= 200 && status < 300;
+    const sec = this.second(intendedAt);
+    sec.completed++;
+    this.window.completed++;
+    if (success) {
+      sec.ok++;
+      recordMicros(sec.histogram, fromIntended);
+      recordMicros(this.window.histogram, fromIntended);
+    } else {
+      sec.errors++;
+      this.window.errors++;
+    }
+    if (intendedAt < this.measuredFrom) return;
+    this.completed++;
+    if (success) {
+      this.outcomes.ok++;
+      const ok = this.outcomes.okByStatus as Record<string, number>;
+      ok[status] = (ok[status] ?? 0) + 1;
+      recordMicros(this.intendedHist, fromIntended);
+      recordMicros(this.actualHist, (endAt - sentAt) * 1000);
+      return;
+    }
+    recordMicros(this.errorsHist, fromIntended);
+    if (err === undefined) {
+      this.outcomes.status[status] = (this.outcomes.status[status] ?? 0) + 1;
+      return;
+    }
+    const { cls, code } = classifyError(err);
+    this.countError(cls, code);
+  }
+
+  private countError(cls: ErrorClass, code: string): void {
+    if (cls === 'other') this.outcomes.other[code] = (this.outcomes.other[code] ?? 0) + 1;
+    else this.outcomes[cls]++;
+  }
+
+  /** Returns and resets the last-second window. */
+  takeWindow(): WindowSnapshot {
+    const w = this.window;
+    this.window = { completed: 0, errors: 0, histogram: createHistogram() };
+    return w;
+  }
+
+  toTally(workers: number, notes: string[]): EngineTally {
+    const series: TallySecond[] = [];
+    this.seconds.forEach((s, t) => {
+      if (s)
+        series.push({
+          t,
+          completed: s.completed,
+          ok: s.ok,
+          errors: s.errors,
+          histogram: encodeHistogram(s.histogram),
+        });
+    });
+    return {
+      intended: this.intended,
+      sent: this.sent,
+      completed: this.completed,
+      warmup: this.warmup,
+      outcomes: this.outcomes,
+      intendedHist: encodeHistogram(this.intendedHist),
+      actualHist: encodeHistogram(this.actualHist),
+      errorsHist: encodeHistogram(this.errorsHist),
+      lagHist: encodeHistogram(this.lagHist),
+      series,
+      maxLagMs: this.maxLagMs,
+      unsentAtEnd: this.unsentAtEnd,
+      workers,
+      notes,
+    };
+  }
+}
+
+function addCounts(into: Record<string, number>, from: Record<string, number> | undefined): void {
+  for (const [k, v] of Object.entries(from ?? {})) into[k] = (into[k] ?? 0) + v;
+}
+
+/** Exact merge of worker tallies (counts add, histograms merge, series merge by second). Pure. */
+export function mergeTallies(tallies: readonly EngineTally[]): EngineTally {
+  if (tallies.length === 1) return tallies[0];
+  const outcomes = emptyOutcomes();
+  const bySecond = new Map<number, TallySecond[]>();
+  for (const t of tallies) {
+    outcomes.ok += t.outcomes.ok;
+    outcomes.timeout += t.outcomes.timeout;
+    outcomes.reset += t.outcomes.reset;
+    outcomes.refused += t.outcomes.refused;
+    outcomes.skipped += t.outcomes.skipped;
+    addCounts(outcomes.status, t.outcomes.status);
+    addCounts(outcomes.other, t.outcomes.other);
+    addCounts(outcomes.okByStatus as Record<string, number>, t.outcomes.okByStatus);
+    for (const s of t.series) bySecond.set(s.t, [...(bySecond.get(s.t) ?? []), s]);
+  }
+  const sum = (f: (t: EngineTally) => number) => tallies.reduce((a, t) => a + f(t), 0);
+  const merge = (f: (t: EngineTally) => EncodedHistogram) => encodeHistogram(mergeEncoded(tallies.map(f)));
+  const series = [...bySecond.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([t, ss]) => ({
+      t,
+      completed: ss.reduce((a, s) => a + s.completed, 0),
+      ok: ss.reduce((a, s) => a + s.ok, 0),
+      errors: ss.reduce((a, s) => a + s.errors, 0),
+      histogram: encodeHistogram(mergeEncoded(ss.map((s) => s.histogram))),
+    }));
+  return {
+    intended: sum((t) => t.intended),
+    sent: sum((t) => t.sent),
+    completed: sum((t) => t.completed),
+    warmup: sum((t) => t.warmup),
+    outcomes,
+    intendedHist: merge((t) => t.intendedHist),
+    actualHist: merge((t) => t.actualHist),
+    errorsHist: merge((t) => t.errorsHist),
+    lagHist: merge((t) => t.lagHist),
+    series,
+    maxLagMs: Math.max(...tallies.map((t) => t.maxLagMs)),
+    unsentAtEnd: sum((t) => t.unsentAtEnd),
+    workers: sum((t) => t.workers),
+    notes: [...new Set(tallies.flatMap((t) => t.notes))],
+  };
+}
