@@ -1,0 +1,324 @@
+/**
+ * summarizeRun: result.json → RunSummary (pure). Repeats merge histograms exactly (the right
+ * statistic for percentiles) and keep per-repeat values for their spread.
+ */
+import type { LoadResult } from '../load/types.ts';
+import { type EncodedHistogram, encodeHistogram, latencyStats, mergeEncoded } from '../metrics/histogram.ts';
+import type { CpuSeries, RunResult, StatsSeries, VariantResult } from '../run/result.ts';
+import { type WaypointRef, waypointFor, waypointKey } from '../topology/model.ts';
+import { spreadOf } from './spread.ts';
+import type {
+  ErrorSummary,
+  LagSummary,
+  RequestCounts,
+  RunSummary,
+  SpreadKey,
+  TenantFigures,
+  TenantSummary,
+  VariantSummary,
+  WaypointFigures,
+  WaypointSummary,
+} from './summary-types.ts';
+
+/** Envoy circuit-breaker counters that mean "the waypoint turned work away". */
+export const OVERFLOW_COUNTERS = ['upstream_cx_overflow', 'upstream_rq_pending_overflow'] as const;
+
+export function summarizeErrors(load: LoadResult): ErrorSummary {
+  const o = load.outcomes;
+  const byClass: Record<string, number> = {};
+  const add = (k: string, n: number) => {
+    if (n > 0) byClass[k] = (byClass[k] ?? 0) + n;
+  };
+  for (const [code, n] of Object.entries(o.status)) add(`http_${code}`, n);
+  add('timeout', o.timeout);
+  add('reset', o.reset);
+  add('refused', o.refused);
+  for (const [code, n] of Object.entries(o.other)) add(`other_${code}`, n);
+  const count = Object.values(byClass).reduce((a, b) => a + b, 0);
+  const total = o.ok + count;
+  return { count, rate: total === 0 ? 0 : count / total, byClass: sortKeys(byClass) };
+}
+
+function sortKeys<T>(r: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function lagOf(encoded: readonly EncodedHistogram[]): LagSummary {
+  const s = latencyStats(mergeEncoded(encoded));
+  return { avgMs: s.avgMs, p99Ms: s.p99Ms, maxMs: s.maxMs };
+}
+
+function requestsOf(load: LoadResult, errors: ErrorSummary): RequestCounts {
+  return {
+    intended: load.requests.intended,
+    sent: load.requests.sent,
+    completed: load.requests.completed,
+    ok: load.outcomes.ok,
+    errors: errors.count,
+    skipped: load.outcomes.skipped,
+    warmup: load.requests.warmup,
+  };
+}
+
+function targetRate(load: LoadResult): number | undefined {
+  return load.schedule.model === 'open' ? load.schedule.rate : undefined;
+}
+
+export function summarizeLoad(load: LoadResult): TenantFigures {
+  const errors = summarizeErrors(load);
+  const target = targetRate(load);
+  return {
+    requests: requestsOf(load, errors),
+    latency: latencyStats(mergeEncoded([load.latency.intended])),
+    latencyActual: latencyStats(mergeEncoded([load.latency.actual])),
+    errors,
+    rps: {
+      achieved: load.achievedRps,
+      target,
+      ratio: target ? load.achievedRps / target : undefined,
+    },
+    scheduleLag: lagOf([load.scheduleLag]),
+  };
+}
+
+/** Merges loads of several repeats: histograms exactly, counts summed, the rate averaged. */
+export function mergeLoads(loads: readonly LoadResult[]): TenantFigures {
+  const byClass: Record<string, number> = {};
+  const requests: RequestCounts = {
+    intended: 0,
+    sent: 0,
+    completed: 0,
+    ok: 0,
+    errors: 0,
+    skipped: 0,
+    warmup: 0,
+  };
+  for (const load of loads) {
+    const e = summarizeErrors(load);
+    for (const [k, n] of Object.entries(e.byClass)) byClass[k] = (byClass[k] ?? 0) + n;
+    const r = requestsOf(load, e);
+    for (const k of Object.keys(requests) as Array<keyof RequestCounts>) requests[k] += r[k];
+  }
+  const total = requests.ok + requests.errors;
+  const achieved = loads.length ? loads.reduce((a, l) => a + l.achievedRps, 0) / loads.length : 0;
+  const target = loads.length ? targetRate(loads[0]) : undefined;
+  return {
+    requests,
+    latency: latencyStats(mergeEncoded(loads.map((l) => l.latency.intended))),
+    latencyActual: latencyStats(mergeEncoded(loads.map((l) => l.latency.actual))),
+    errors: {
+      count: requests.errors,
+      rate: total === 0 ? 0 : requests.errors / total,
+      byClass: sortKeys(byClass),
+    },
+    rps: { achieved, target, ratio: target ? achieved / target : undefined },
+    scheduleLag: lagOf(loads.map((l) => l.scheduleLag)),
+  };
+}
+
+function overflowOf(stats: readonly StatsSeries[]): { overflow: number; byCounter: Record<string, number> } {
+  const byCounter: Record<string, number> = {};
+  for (const s of stats) {
+    for (const [name, n] of Object.entries(s.deltas)) {
+      const hit = OVERFLOW_COUNTERS.find((c) => name === c || name.endsWith(`.${c}`));
+      if (hit) byCounter[hit] = (byCounter[hit] ?? 0) + n;
+    }
+  }
+  return { overflow: Object.values(byCounter).reduce((a, b) => a + b, 0), byCounter: sortKeys(byCounter) };
+}
+
+export function summarizeWaypoint(cpu: readonly CpuSeries[], stats: readonly StatsSeries[]): WaypointFigures {
+  const cores = cpu.flatMap((c) => c.points.map((p) => p.cores));
+  const periods = cpu.reduce((a, c) => a + (c.periods ?? 0), 0);
+  const throttledPeriods = cpu.reduce((a, c) => a + (c.throttledPeriods ?? 0), 0);
+  const ratios = cpu.flatMap((c) =>
+    c.points.flatMap((p) => (p.throttledRatio === undefined ? [] : [p.throttledRatio])),
+  );
+  const throttledRatio =
+    periods > 0
+      ? throttledPeriods / periods
+      : ratios.length
+        ? ratios.reduce((a, b) => a + b, 0) / ratios.length
+        : undefined;
+  const { overflow, byCounter } = overflowOf(stats);
+  return {
+    avgCores: cores.length ? cores.reduce((a, b) => a + b, 0) / cores.length : 0,
+    maxCores: cores.length ? Math.max(...cores) : 0,
+    throttledRatio,
+    overflow,
+    overflowByCounter: byCounter,
+  };
+}
+
+/** Does a sampled component name the waypoint `ref`? ('ns/name', or its namespace and name). */
+export function isWaypointComponent(c: { component: string; namespace?: string }, ref: WaypointRef): boolean {
+  if (c.component === waypointKey(ref)) return true;
+  return c.namespace === ref.namespace && c.component.includes(ref.name);
+}
+
+function statsFor(v: VariantResult, component: string, namespace?: string): StatsSeries[] {
+  const exact = v.stats.filter((s) => s.component === component);
+  if (exact.length || !namespace) return exact;
+  return v.stats.filter((s) => s.component.includes(namespace) && s.component.includes('waypoint'));
+}
+
+/** The waypoint component serving each tenant in one variant run. */
+function tenantWaypoints(result: RunResult, v: VariantResult): Map<string, string> {
+  const out = new Map<string, string>();
+  const waypointCpu = v.cpu.filter((c) => c.kind === 'waypoint');
+  const plan = result.plan.variants.find((p) => p.name === v.name && p.repeat === v.repeat);
+  for (const t of v.tenants) {
+    const tenantPlan = result.plan.tenants.find((p) => p.name === t.tenant);
+    const ref = plan ? waypointFor(plan.topology, t.namespace, tenantPlan?.service ?? 'productpage') : null;
+    const hit = ref
+      ? waypointCpu.find((c) => isWaypointComponent(c, ref))
+      : plan
+        ? undefined
+        : (waypointCpu.find((c) => c.namespace === t.namespace) ??
+          (waypointCpu.length === 1 ? waypointCpu[0] : undefined));
+    if (hit) out.set(t.tenant, hit.component);
+  }
+  return out;
+}
+
+function orderedUnion(first: readonly string[], rest: readonly string[]): string[] {
+  const out = [...first];
+  for (const x of rest) if (!out.includes(x)) out.push(x);
+  return out;
+}
+
+function summarizeVariant(
+  result: RunResult,
+  name: string,
+  runs: VariantResult[],
+  tenantOrder: string[],
+): VariantSummary {
+  runs.sort((a, b) => a.repeat - b.repeat);
+  const served = runs.map((v) => tenantWaypoints(result, v));
+  const components = orderedUnion(
+    [],
+    runs.flatMap((v) => v.cpu.filter((c) => c.kind === 'waypoint').map((c) => c.component)),
+  );
+  const waypoints: WaypointSummary[] = components.map((component) => {
+    const series = runs.flatMap((v) => v.cpu.filter((c) => c.component === component));
+    const first = series[0];
+    const perRepeat = runs.map((v) => {
+      const cpu = v.cpu.filter((c) => c.component === component);
+      return { repeat: v.repeat, ...summarizeWaypoint(cpu, statsFor(v, component, cpu[0]?.namespace)) };
+    });
+    const allStats = runs.flatMap((v) => statsFor(v, component, first?.namespace));
+    const tenants = orderedUnion(
+      [],
+      served.flatMap((m) => [...m.entries()].filter(([, c]) => c === component).map(([t]) => t)),
+    );
+    return {
+      component,
+      namespace: first?.namespace,
+      limitCores: first?.limitCores,
+      enforcement: first?.enforcement,
+      tenants: tenantOrder
+        .filter((t) => tenants.includes(t))
+        .concat(tenants.filter((t) => !tenantOrder.includes(t))),
+      merged: summarizeWaypoint(series, allStats),
+      coresPoints: series.flatMap((c) => c.points.map((p) => p.cores)),
+      perRepeat,
+    };
+  });
+
+  const tenantNames = orderedUnion(
+    tenantOrder.filter((t) => runs.some((v) => v.tenants.some((x) => x.tenant === t))),
+    runs.flatMap((v) => v.tenants.map((t) => t.tenant)),
+  );
+  const tenants: TenantSummary[] = tenantNames.map((tenant) => {
+    const entries = runs.flatMap((v, i) => {
+      const t = v.tenants.find((x) => x.tenant === tenant);
+      return t ? [{ v, t, waypoint: served[i].get(tenant) }] : [];
+    });
+    const loads = entries.map((e) => e.t.load);
+    const waypoint = entries.find((e) => e.waypoint)?.waypoint;
+    const perRepeat = entries.map((e) => ({
+      repeat: e.v.repeat,
+      incomplete: Boolean(e.t.load.incomplete) || !e.v.complete,
+      ...summarizeLoad(e.t.load),
+    }));
+    const wpRepeats = entries.map((e) =>
+      e.waypoint
+        ? waypoints.find((w) => w.component === e.waypoint)?.perRepeat.find((r) => r.repeat === e.v.repeat)
+        : undefined,
+    );
+    const values: Record<SpreadKey, number[]> = {
+      'latency.avg': perRepeat.map((r) => r.latency.avgMs),
+      'latency.p50': perRepeat.map((r) => r.latency.p50Ms),
+      'latency.p90': perRepeat.map((r) => r.latency.p90Ms),
+      'latency.p99': perRepeat.map((r) => r.latency.p99Ms),
+      'latency.p999': perRepeat.map((r) => r.latency.p999Ms),
+      'latency.max': perRepeat.map((r) => r.latency.maxMs),
+      'latency_actual.avg': perRepeat.map((r) => r.latencyActual.avgMs),
+      'latency_actual.p99': perRepeat.map((r) => r.latencyActual.p99Ms),
+      'errors.rate': perRepeat.map((r) => r.errors.rate),
+      'errors.count': perRepeat.map((r) => r.errors.count),
+      rps: perRepeat.map((r) => r.rps.achieved),
+      'lag.p99': perRepeat.map((r) => r.scheduleLag.p99Ms),
+      'waypoint_cpu.avg': wpRepeats.flatMap((w) => (w ? [w.avgCores] : [])),
+      'waypoint_cpu.max': wpRepeats.flatMap((w) => (w ? [w.maxCores] : [])),
+      'throttled.rate': wpRepeats.flatMap((w) => (w?.throttledRatio === undefined ? [] : [w.throttledRatio])),
+      'overflow.count': wpRepeats.flatMap((w) => (w ? [w.overflow] : [])),
+    };
+    const spread = Object.fromEntries(
+      Object.entries(values)
+        .filter(([, xs]) => xs.length > 0)
+        .map(([k, xs]) => [k, spreadOf(xs)]),
+    );
+    return {
+      tenant,
+      namespace: entries[0].t.namespace,
+      waypoint,
+      merged: mergeLoads(loads),
+      histograms: {
+        intended: encodeHistogram(mergeEncoded(loads.map((l) => l.latency.intended))),
+        actual: encodeHistogram(mergeEncoded(loads.map((l) => l.latency.actual))),
+      },
+      perRepeat,
+      spread,
+      incomplete: perRepeat.some((r) => r.incomplete),
+    };
+  });
+
+  return {
+    name,
+    kind: runs[0].kind,
+    repeats: runs.map((v) => v.repeat),
+    complete: runs.every((v) => v.complete),
+    tenants,
+    waypoints,
+    errors: runs.flatMap((v) => (v.error ? [`repeat ${v.repeat}: ${v.error.code} ${v.error.message}`] : [])),
+  };
+}
+
+export function summarizeRun(result: RunResult): RunSummary {
+  const planVariants = orderedUnion(
+    [],
+    result.plan.variants.map((v) => v.name),
+  );
+  const variantNames = orderedUnion(
+    planVariants,
+    result.variants.map((v) => v.name),
+  );
+  const tenants = orderedUnion(
+    result.plan.tenants.map((t) => t.name),
+    result.variants.flatMap((v) => v.tenants.map((t) => t.tenant)),
+  );
+  const variants = variantNames.flatMap((name) => {
+    const runs = result.variants.filter((v) => v.name === name);
+    return runs.length ? [summarizeVariant(result, name, runs, tenants)] : [];
+  });
+  return {
+    suite: result.meta.suite.name,
+    runId: result.meta.id,
+    platform: result.meta.platform,
+    complete: result.meta.complete,
+    tenants,
+    variantNames,
+    variants,
+  };
+}

@@ -1,0 +1,150 @@
+/** RunSummary: the figures of a run, per variant (and repeat) and tenant. Plain data, JSON-safe. */
+import type { EncodedHistogram } from '../metrics/histogram.ts';
+import type { Spread } from './spread.ts';
+
+/** Latency figures in ms over one histogram. */
+export interface LatencySummary {
+  count: number;
+  avgMs: number;
+  minMs: number;
+  stddevMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
+}
+
+export interface ErrorSummary {
+  /** Non-2xx responses and socket errors (timeouts, resets, refusals, other). */
+  count: number;
+  /** count / (ok + count); 0 when nothing completed. */
+  rate: number;
+  /** By class: 'http_503', 'timeout', 'reset', 'refused', 'other_ECONNABORTED', … (skips excluded). */
+  byClass: Record<string, number>;
+}
+
+export interface RequestCounts {
+  intended: number;
+  sent: number;
+  completed: number;
+  ok: number;
+  errors: number;
+  /** Dropped by the skip policy because a connection was behind: not sent, not an error. */
+  skipped: number;
+  warmup: number;
+}
+
+export interface RateSummary {
+  /** Completed requests per second over the measured window. */
+  achieved: number;
+  /** Scheduled requests per second (open model); undefined for closed loop. */
+  target?: number;
+  /** achieved / target, when there is a target. */
+  ratio?: number;
+}
+
+export interface LagSummary {
+  avgMs: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** The figures of one tenant in one repeat of a variant. */
+export interface TenantFigures {
+  requests: RequestCounts;
+  latency: LatencySummary;
+  latencyActual: LatencySummary;
+  errors: ErrorSummary;
+  rps: RateSummary;
+  scheduleLag: LagSummary;
+}
+
+/** Waypoint CPU and overflow counters over one repeat (or pooled over repeats). */
+export interface WaypointFigures {
+  /** Cores per second, as sampled. */
+  avgCores: number;
+  maxCores: number;
+  /** Fraction of CFS periods throttled (totals when known, else the mean of per-second ratios). */
+  throttledRatio?: number;
+  /** upstream_cx_overflow + upstream_rq_pending_overflow over the variant. */
+  overflow: number;
+  /** Every counter whose name ends in an overflow name, summed by that name. */
+  overflowByCounter: Record<string, number>;
+}
+
+export interface WaypointSummary {
+  /** Component name as sampled (e.g. 'ns-1/waypoint'). */
+  component: string;
+  namespace?: string;
+  limitCores?: number;
+  enforcement?: string;
+  /** Tenants whose load this waypoint serves in this variant. */
+  tenants: string[];
+  /** Pooled over repeats (CPU points pooled, counters summed). */
+  merged: WaypointFigures;
+  /** Per-second cores pooled over repeats, for p(N) thresholds. */
+  coresPoints: number[];
+  perRepeat: Array<{ repeat: number } & WaypointFigures>;
+}
+
+/** Keys of the scalar figures whose spread across repeats is kept. */
+export const SPREAD_KEYS = [
+  'latency.avg',
+  'latency.p50',
+  'latency.p90',
+  'latency.p99',
+  'latency.p999',
+  'latency.max',
+  'latency_actual.avg',
+  'latency_actual.p99',
+  'errors.rate',
+  'errors.count',
+  'rps',
+  'lag.p99',
+  'waypoint_cpu.avg',
+  'waypoint_cpu.max',
+  'throttled.rate',
+  'overflow.count',
+] as const;
+export type SpreadKey = (typeof SPREAD_KEYS)[number];
+
+export interface TenantSummary {
+  tenant: string;
+  namespace: string;
+  /** Component of the waypoint serving this tenant's target service, when it has one. */
+  waypoint?: string;
+  /** Merged over repeats: histograms merged exactly, counts summed, rps averaged. */
+  merged: TenantFigures;
+  /** Encoded merged histograms, so any percentile can be computed later. */
+  histograms: { intended: EncodedHistogram; actual: EncodedHistogram };
+  perRepeat: Array<{ repeat: number; incomplete: boolean } & TenantFigures>;
+  /** Mean and spread across repeats of each scalar figure. */
+  spread: Partial<Record<SpreadKey, Spread>>;
+  /** True when any repeat of this tenant was cut short. */
+  incomplete: boolean;
+}
+
+export interface VariantSummary {
+  name: string;
+  kind: 'dedicated' | 'shared' | 'per-service' | 'none';
+  /** Repeat indices measured, ascending. */
+  repeats: number[];
+  complete: boolean;
+  tenants: TenantSummary[];
+  waypoints: WaypointSummary[];
+  /** Errors of failed repeats ('repeat 2: PLATFORM_FAILED …'). */
+  errors: string[];
+}
+
+export interface RunSummary {
+  suite: string;
+  runId: string;
+  platform: string;
+  complete: boolean;
+  /** Tenant names in plan order (then any others measured). */
+  tenants: string[];
+  /** Variant names in plan order (then any others measured). */
+  variantNames: string[];
+  variants: VariantSummary[];
+}

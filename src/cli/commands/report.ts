@@ -1,0 +1,52 @@
+import { dirname } from 'node:path';
+import { ExitCode } from '../../errors.ts';
+import {
+  REPORTER_NAMES,
+  buildReporterInput,
+  buildReports,
+  parseReporterNames,
+  writeReportFiles,
+} from '../../report/index.ts';
+import { readResultFile } from '../../report/read-result.ts';
+import { formatSummaryTable, formatVerdictTable } from '../../report/tables.ts';
+import type { Command } from '../command.ts';
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'Re-render the reports of a run from its result.json',
+  usage: 'report <result.json> [--out DIR] [--only charts,html,markdown,junit,fortio]',
+  description:
+    'Writes report.html, summary.md, junit.xml, charts/*.png and fortio/*.json (next to result.json unless --out).\n' +
+    'Example: meshbench report results/waypoint-sharing/20261129T040000Z-ab12/result.json --only html,markdown',
+  options: {
+    out: {
+      type: 'string',
+      arg: 'DIR',
+      help: 'Directory to write into (default: the directory of result.json)',
+    },
+    only: { type: 'string', arg: 'LIST', help: `Comma-separated reporters: ${REPORTER_NAMES.join(', ')}` },
+  },
+  positionals: { min: 1, max: 1 },
+  async run({ values, positionals }, io) {
+    const file = positionals[0];
+    const only =
+      typeof values.only === 'string'
+        ? parseReporterNames(
+            values.only
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          )
+        : undefined;
+    const out = typeof values.out === 'string' ? values.out : dirname(file);
+    const result = await readResultFile(file);
+    const input = buildReporterInput(result);
+    const files = await buildReports(input, { only });
+    const written = await writeReportFiles(out, files);
+    io.stderr.write(`${formatSummaryTable(input.summary)}\n${formatVerdictTable(input.verdicts)}\n`);
+    io.stderr.write(
+      `wrote ${written.length} file(s) to ${out}:\n${written.map((p) => `  ${p}`).join('\n')}\n`,
+    );
+    return ExitCode.ok;
+  },
+};

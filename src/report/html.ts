@@ -1,0 +1,186 @@
+/**
+ * report.html: self-contained and readable offline (charts as data: URIs, inline CSS, no script).
+ * Every text from the result goes through escapeHtml; a CSP forbids scripts as a second fence.
+ */
+import type { RunSummary, TenantSummary, VariantSummary } from '../analysis/summary-types.ts';
+import type { RunResult, Verdict } from '../run/result.ts';
+import type { RenderedChart } from './charts/render.ts';
+import { escapeHtml as h } from './escape.ts';
+import { fmtActual, fmtCores, fmtMs, fmtNum, fmtPct, fmtSpread } from './format.ts';
+import { runFacts } from './run-facts.ts';
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
+main{max-width:1100px;margin:0 auto;padding:24px}
+h1{font-size:26px;margin:0 0 4px}h2{margin-top:32px;border-bottom:1px solid #ddd;padding-bottom:4px}
+.banner{padding:10px 14px;border-radius:6px;font-weight:600;margin:16px 0}
+.pass{background:#e6f4ea;color:#0b6e2e}.fail{background:#fdecea;color:#a50e0e}.warn{background:#fff4e5;color:#8a4b00}
+table{border-collapse:collapse;margin:8px 0 16px;background:#fff}
+th,td{border:1px solid #ddd;padding:4px 8px;text-align:right;white-space:nowrap}
+th:first-child,td:first-child,td.l,th.l{text-align:left}
+th{background:#f0f0f2}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}dt{font-weight:600}dd{margin:0}
+figure{margin:16px 0;background:#fff;border:1px solid #ddd;padding:8px;display:inline-block}
+figure img{max-width:100%;height:auto;display:block}
+figcaption{color:#555;margin-top:4px}
+.muted{color:#666}
+`;
+
+type Row = [string, (t: TenantSummary, v: VariantSummary) => string];
+
+const SIDE_BY_SIDE: Row[] = [
+  ['requests', (t) => String(t.merged.requests.completed)],
+  ['avg (ms)', (t) => fmtMs(t.merged.latency.avgMs) + fmtSpread(t.spread['latency.avg'], fmtMs)],
+  ['p50 (ms)', (t) => fmtMs(t.merged.latency.p50Ms)],
+  ['p90 (ms)', (t) => fmtMs(t.merged.latency.p90Ms)],
+  ['p99 (ms)', (t) => fmtMs(t.merged.latency.p99Ms) + fmtSpread(t.spread['latency.p99'], fmtMs)],
+  ['p99.9 (ms)', (t) => fmtMs(t.merged.latency.p999Ms)],
+  ['max (ms)', (t) => fmtMs(t.merged.latency.maxMs)],
+  ['p99 from actual start (ms)', (t) => fmtMs(t.merged.latencyActual.p99Ms)],
+  ['errors', (t) => fmtPct(t.merged.errors.rate) + fmtSpread(t.spread['errors.rate'], fmtPct)],
+  [
+    'achieved rps',
+    (t) => `${fmtNum(t.merged.rps.achieved, 1)}${t.merged.rps.target ? ` of ${t.merged.rps.target}` : ''}`,
+  ],
+  ['schedule lag p99 (ms)', (t) => fmtMs(t.merged.scheduleLag.p99Ms)],
+  [
+    'waypoint CPU avg / max (cores)',
+    (t, v) => {
+      const w = v.waypoints.find((x) => x.component === t.waypoint);
+      return w ? `${fmtCores(w.merged.avgCores)} / ${fmtCores(w.merged.maxCores)}` : '—';
+    },
+  ],
+];
+
+function tenantTables(summary: RunSummary): string {
+  return summary.tenants
+    .map((tenant) => {
+      const head = `<tr><th>${h(tenant)}</th>${summary.variants.map((v) => `<th>${h(v.name)}</th>`).join('')}</tr>`;
+      const rows = SIDE_BY_SIDE.map(([label, cell]) => {
+        const cells = summary.variants.map((v) => {
+          const t = v.tenants.find((x) => x.tenant === tenant);
+          return `<td>${t ? h(cell(t, v)) : 'not measured'}</td>`;
+        });
+        return `<tr><td>${h(label)}</td>${cells.join('')}</tr>`;
+      });
+      return `<h3>Tenant ${h(tenant)}</h3>\n<table class="tenant">${head}${rows.join('')}</table>`;
+    })
+    .join('\n');
+}
+
+function verdictTable(verdicts: readonly Verdict[]): string {
+  if (verdicts.length === 0) return '<p class="muted">This suite has no thresholds.</p>';
+  const rows = verdicts.map(
+    (v) =>
+      `<tr class="${v.pass ? 'pass' : 'fail'}"><td>${v.pass ? 'PASS' : 'FAIL'}</td><td class="l"><code>${h(v.key)}</code>: <code>${h(v.expression)}</code></td>` +
+      `<td class="l">${h(v.selector.variant ?? '*')}</td><td class="l">${h(v.selector.tenant ?? '*')}</td><td>${h(fmtActual(v.actual))}</td><td class="l">${h(v.note ?? '')}</td></tr>`,
+  );
+  return `<table id="verdicts"><tr><th></th><th class="l">threshold</th><th class="l">variant</th><th class="l">tenant</th><th>actual</th><th class="l">note</th></tr>${rows.join('')}</table>`;
+}
+
+function waypointTable(summary: RunSummary): string {
+  const rows = summary.variants.flatMap((v) =>
+    v.waypoints.map(
+      (w) =>
+        `<tr><td>${h(v.name)}</td><td class="l">${h(w.component)}</td><td class="l">${h(w.tenants.join(', '))}</td>` +
+        `<td>${fmtCores(w.merged.avgCores)}</td><td>${fmtCores(w.merged.maxCores)}</td><td>${w.limitCores ?? '—'}</td>` +
+        `<td>${w.merged.throttledRatio === undefined ? '—' : fmtPct(w.merged.throttledRatio)}</td><td>${w.merged.overflow}</td>` +
+        `<td class="l">${h(w.enforcement ?? '')}</td></tr>`,
+    ),
+  );
+  if (!rows.length) return '<p class="muted">No waypoint was sampled.</p>';
+  return `<table><tr><th>variant</th><th class="l">waypoint</th><th class="l">serves</th><th>avg cores</th><th>max cores</th><th>limit</th><th>throttled</th><th>overflows</th><th class="l">limit enforced by</th></tr>${rows.join('')}</table>`;
+}
+
+function errorTable(summary: RunSummary): string {
+  const rows = summary.variants.flatMap((v) =>
+    v.tenants
+      .filter((t) => t.merged.errors.count > 0 || t.merged.requests.skipped > 0)
+      .map(
+        (t) =>
+          `<tr><td>${h(v.name)}</td><td class="l">${h(t.tenant)}</td><td class="l">${h(
+            Object.entries(t.merged.errors.byClass)
+              .map(([k, n]) => `${k} ${n}`)
+              .join(', '),
+          )}</td><td>${t.merged.requests.skipped}</td></tr>`,
+      ),
+  );
+  if (!rows.length) return '<p class="muted">No errors.</p>';
+  return `<table><tr><th>variant</th><th class="l">tenant</th><th class="l">errors by class</th><th>skipped</th></tr>${rows.join('')}</table>`;
+}
+
+export function buildReportHtml(input: {
+  result: RunResult;
+  summary: RunSummary;
+  verdicts: Verdict[];
+  charts: RenderedChart[];
+}): string {
+  const { result, summary, verdicts, charts } = input;
+  const f = runFacts(result);
+  const failed = verdicts.filter((v) => !v.pass).length;
+  const banner =
+    verdicts.length === 0
+      ? '<div class="banner warn">No thresholds</div>'
+      : failed
+        ? `<div class="banner fail">${failed} of ${verdicts.length} thresholds failed</div>`
+        : `<div class="banner pass">All ${verdicts.length} thresholds passed</div>`;
+  const meta: Array<[string, string | undefined]> = [
+    ['run', f.id],
+    ['platform', f.platform],
+    ['started', f.startedAt],
+    ['ended', f.endedAt],
+    ['complete', f.complete ? 'yes' : `no${f.abort ? ` (${f.abort})` : ''}`],
+    ['git', f.git],
+    ['machine', f.machine],
+    ['versions', f.versions],
+    ['load', f.load],
+    ['stagger', f.stagger],
+    ['waypoint envelope', f.waypoint],
+    ['repeats', String(f.repeats)],
+    ['command', `meshbench ${result.meta.command.join(' ')}`],
+  ];
+  const figures = charts.map(
+    (c) =>
+      `<figure><img src="data:image/png;base64,${c.png.toString('base64')}" width="${c.width}" height="${c.height}" alt="${h(c.title)}"><figcaption>${h(c.title)}</figcaption></figure>`,
+  );
+  const variantErrors = summary.variants.flatMap((v) =>
+    v.errors.map((e) => `<li>${h(v.name)}: ${h(e)}</li>`),
+  );
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>meshbench · ${h(f.suite)} · ${h(f.id)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<h1 id="suite">${h(f.suite)}</h1>
+<p class="muted">${h(f.description)}</p>
+${banner}
+${f.complete ? '' : `<div class="banner warn">Incomplete run${f.abort ? `: ${h(f.abort)}` : ''} — the figures cover what was measured.</div>`}
+<h2>Summary per tenant</h2>
+${tenantTables(summary)}
+<h2>Thresholds</h2>
+${verdictTable(verdicts)}
+<h2>Charts</h2>
+${figures.join('\n') || '<p class="muted">No charts.</p>'}
+<h2>Waypoints</h2>
+${waypointTable(summary)}
+<h2>Errors</h2>
+${errorTable(summary)}
+${variantErrors.length ? `<h2>Variant failures</h2><ul>${variantErrors.join('')}</ul>` : ''}
+<h2>Run</h2>
+<dl>${meta
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`)
+    .join('')}</dl>
+${f.notes.length ? `<h3>Notes</h3><ul>${f.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>` : ''}
+<p class="muted">Latency is measured from each request's intended start (coordinated-omission free) and covers successful requests; errors are non-2xx responses and socket errors.</p>
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,155 @@
+/** summary.md: a CI step summary or PR comment (pure). */
+import type { RunSummary } from '../analysis/summary-types.ts';
+import type { RunResult, Verdict } from '../run/result.ts';
+import { escapeMarkdown as md } from './escape.ts';
+import { fmtActual, fmtCores, fmtMs, fmtNum, fmtPct, fmtSpread } from './format.ts';
+import { runFacts } from './run-facts.ts';
+
+function verdictHeadline(verdicts: readonly Verdict[]): string {
+  if (verdicts.length === 0) return 'no thresholds';
+  const failed = verdicts.filter((v) => !v.pass).length;
+  return failed
+    ? `❌ ${failed} of ${verdicts.length} thresholds failed`
+    : `✅ all ${verdicts.length} thresholds passed`;
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+export function buildSummaryMarkdown(input: {
+  result: RunResult;
+  summary: RunSummary;
+  verdicts: Verdict[];
+}): string {
+  const { result, summary, verdicts } = input;
+  const f = runFacts(result);
+  const lines: string[] = [];
+  lines.push(`## meshbench · ${md(f.suite)} — ${verdictHeadline(verdicts)}`, '');
+  if (!f.complete)
+    lines.push(
+      `> **Incomplete run**${f.abort ? `: ${md(f.abort)}` : ''} — figures cover what was measured.`,
+      '',
+    );
+  lines.push(
+    `Run \`${md(f.id)}\` on **${md(f.platform)}**, started ${md(f.startedAt)}${f.git ? `, git ${md(f.git)}` : ''}.`,
+    `Load: ${md(f.load)}; stagger: ${md(f.stagger)}.${f.repeats > 1 ? ` ${f.repeats} repeats (±sd across repeats).` : ''}`,
+    '',
+    '### Latency, errors and rate per tenant',
+    '',
+    row([
+      'tenant',
+      'variant',
+      'requests',
+      'avg ms',
+      'p50 ms',
+      'p90 ms',
+      'p99 ms',
+      'p99.9 ms',
+      'max ms',
+      'errors',
+      'rps',
+      'waypoint CPU',
+    ]),
+    row(['---', '---', ...Array(10).fill('---:')]),
+  );
+  for (const tenant of summary.tenants) {
+    for (const v of summary.variants) {
+      const t = v.tenants.find((x) => x.tenant === tenant);
+      if (!t) {
+        lines.push(row([md(tenant), md(v.name), 'not measured', ...Array(9).fill('')]));
+        continue;
+      }
+      const l = t.merged.latency;
+      const w = v.waypoints.find((x) => x.component === t.waypoint);
+      lines.push(
+        row([
+          md(tenant),
+          md(v.name) + (t.incomplete ? ' (partial)' : ''),
+          String(t.merged.requests.completed),
+          fmtMs(l.avgMs) + fmtSpread(t.spread['latency.avg'], fmtMs),
+          fmtMs(l.p50Ms),
+          fmtMs(l.p90Ms),
+          fmtMs(l.p99Ms) + fmtSpread(t.spread['latency.p99'], fmtMs),
+          fmtMs(l.p999Ms),
+          fmtMs(l.maxMs),
+          fmtPct(t.merged.errors.rate),
+          `${fmtNum(t.merged.rps.achieved, 1)}${t.merged.rps.target ? ` / ${t.merged.rps.target}` : ''}`,
+          w ? `${fmtCores(w.merged.avgCores)}${w.limitCores !== undefined ? ` / ${w.limitCores}` : ''}` : '—',
+        ]),
+      );
+    }
+  }
+  const errorRows = summary.variants.flatMap((v) =>
+    v.tenants
+      .filter((t) => t.merged.errors.count > 0)
+      .map((t) =>
+        row([
+          md(t.tenant),
+          md(v.name),
+          Object.entries(t.merged.errors.byClass)
+            .map(([k, n]) => `${md(k)} ${n}`)
+            .join(', '),
+        ]),
+      ),
+  );
+  if (errorRows.length) {
+    lines.push(
+      '',
+      '### Errors by class',
+      '',
+      row(['tenant', 'variant', 'counts']),
+      row(['---', '---', '---']),
+      ...errorRows,
+    );
+  }
+  const wpRows = summary.variants.flatMap((v) =>
+    v.waypoints.map((w) =>
+      row([
+        md(v.name),
+        md(w.component),
+        w.tenants.map(md).join(', '),
+        fmtCores(w.merged.avgCores),
+        fmtCores(w.merged.maxCores),
+        w.limitCores === undefined ? '—' : String(w.limitCores),
+        w.merged.throttledRatio === undefined ? '—' : fmtPct(w.merged.throttledRatio),
+        String(w.merged.overflow),
+      ]),
+    ),
+  );
+  if (wpRows.length) {
+    lines.push(
+      '',
+      '### Waypoints',
+      '',
+      row(['variant', 'waypoint', 'serves', 'avg cores', 'max cores', 'limit', 'throttled', 'overflows']),
+      row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:']),
+      ...wpRows,
+    );
+  }
+  if (verdicts.length) {
+    lines.push(
+      '',
+      '### Thresholds',
+      '',
+      row(['', 'threshold', 'variant', 'tenant', 'actual', 'note']),
+      row(['---', '---', '---', '---', '---:', '---']),
+    );
+    for (const v of verdicts) {
+      lines.push(
+        row([
+          v.pass ? '✅' : '❌',
+          `\`${md(v.key)}\`: \`${md(v.expression)}\``,
+          md(v.selector.variant ?? '*'),
+          md(v.selector.tenant ?? '*'),
+          fmtActual(v.actual),
+          md(v.note ?? ''),
+        ]),
+      );
+    }
+  }
+  const errors = summary.variants.flatMap((v) => v.errors.map((e) => `- ${md(v.name)} ${md(e)}`));
+  if (errors.length) lines.push('', '### Variant failures', '', ...errors);
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,62 @@
+/** Reading result.json for `report` and `compare` (effects: file system). */
+import { readFile } from 'node:fs/promises';
+import { MeshbenchError } from '../errors.ts';
+import { RESULT_SCHEMA_VERSION, type RunResult } from '../run/result.ts';
+
+const FIX = 'give the result.json of a meshbench run, e.g. results/waypoint-sharing/<run>/result.json';
+
+export async function readResultFile(file: string): Promise<RunResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new MeshbenchError(
+      'RESULT_FILE',
+      `cannot read result file ${file}${code === 'ENOENT' ? ': it does not exist' : code === 'EISDIR' ? ': it is a directory' : ''}`,
+      { input: 'result', value: file, cause, fix: FIX },
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new MeshbenchError('RESULT_FILE', `${file} is not JSON: ${(cause as Error).message}`, {
+      input: 'result',
+      value: file,
+      cause,
+      fix: FIX,
+    });
+  }
+  const r = raw as Partial<RunResult> | null;
+  if (
+    !r ||
+    typeof r !== 'object' ||
+    !('schemaVersion' in r) ||
+    !r.meta ||
+    !r.plan ||
+    !Array.isArray(r.variants)
+  ) {
+    throw new MeshbenchError(
+      'RESULT_FILE',
+      `${file} is not a meshbench result (no schemaVersion, meta, plan, variants)`,
+      {
+        input: 'result',
+        value: file,
+        fix: FIX,
+      },
+    );
+  }
+  if (r.schemaVersion !== RESULT_SCHEMA_VERSION) {
+    throw new MeshbenchError(
+      'RESULT_FILE',
+      `${file} has result schemaVersion ${JSON.stringify(r.schemaVersion)}; this meshbench reads version ${RESULT_SCHEMA_VERSION}`,
+      {
+        input: 'result',
+        value: r.schemaVersion,
+        fix: 'render it with the meshbench version that wrote it, or re-run the suite',
+      },
+    );
+  }
+  return { ...r, verdicts: Array.isArray(r.verdicts) ? r.verdicts : [] } as RunResult;
+}

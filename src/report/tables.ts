@@ -1,0 +1,76 @@
+/** Terminal tables: the run summary side by side per tenant, and the verdicts (pure text). */
+import type { RunSummary, TenantSummary, VariantSummary } from '../analysis/summary-types.ts';
+import type { Verdict } from '../run/result.ts';
+import { fmtActual, fmtCores, fmtMs, fmtNum, fmtPct, fmtSpread } from './format.ts';
+import { escapeTerminal as esc, renderTable } from './text-table.ts';
+
+type Cell = (t: TenantSummary, v: VariantSummary) => string;
+
+const ROWS: Array<[string, Cell]> = [
+  ['avg (ms)', (t) => fmtMs(t.merged.latency.avgMs) + fmtSpread(t.spread['latency.avg'], fmtMs)],
+  ['p50 (ms)', (t) => fmtMs(t.merged.latency.p50Ms) + fmtSpread(t.spread['latency.p50'], fmtMs)],
+  ['p99 (ms)', (t) => fmtMs(t.merged.latency.p99Ms) + fmtSpread(t.spread['latency.p99'], fmtMs)],
+  ['errors', (t) => fmtPct(t.merged.errors.rate) + fmtSpread(t.spread['errors.rate'], fmtPct)],
+  [
+    'rps',
+    (t) =>
+      `${fmtNum(t.merged.rps.achieved, 1)}${t.merged.rps.target ? ` / ${t.merged.rps.target}` : ''}` +
+      fmtSpread(t.spread.rps, (n) => fmtNum(n, 1)),
+  ],
+  [
+    'waypoint CPU (cores)',
+    (t, v) => {
+      const w = v.waypoints.find((x) => x.component === t.waypoint);
+      if (!w) return '—';
+      return `${fmtCores(w.merged.avgCores)}${w.limitCores !== undefined ? ` / ${w.limitCores}` : ''}`;
+    },
+  ],
+];
+
+/** Dedicated vs shared (every variant) side by side, one block per tenant. */
+export function formatSummaryTable(summary: RunSummary): string {
+  const variants = summary.variants;
+  const repeats = Math.max(1, ...variants.map((v) => v.repeats.length));
+  const head = [
+    `${esc(summary.suite)} · run ${esc(summary.runId)} · ${esc(summary.platform)}` +
+      (repeats > 1 ? ` · ${repeats} repeats (±sd)` : '') +
+      (summary.complete ? '' : ' · INCOMPLETE'),
+  ];
+  if (variants.length === 0) return `${head[0]}\n  nothing was measured\n`;
+  const rows: string[][] = [];
+  for (const tenant of summary.tenants) {
+    rows.push([`tenant ${esc(tenant)}`, ...variants.map((v) => esc(v.name))]);
+    for (const [label, cell] of ROWS) {
+      rows.push([
+        `  ${label}`,
+        ...variants.map((v) => {
+          const t = v.tenants.find((x) => x.tenant === tenant);
+          return t ? cell(t, v) + (t.incomplete && label === 'avg (ms)' ? ' (partial)' : '') : 'not measured';
+        }),
+      ]);
+    }
+  }
+  const notes = variants.flatMap((v) => v.errors.map((e) => `  ${esc(v.name)} ${esc(e)}`));
+  return [...head, renderTable(rows), ...notes, ''].join('\n');
+}
+
+/** One line per verdict: PASS/FAIL, threshold, where, the actual figure, and a note. */
+export function formatVerdictTable(verdicts: readonly Verdict[]): string {
+  if (verdicts.length === 0) return 'no thresholds\n';
+  const rows: string[][] = [['', 'threshold', 'variant', 'tenant', 'actual', 'note']];
+  for (const v of verdicts) {
+    rows.push([
+      v.pass ? 'PASS' : 'FAIL',
+      `${esc(v.key)}: ${esc(v.expression)}`,
+      esc(v.selector.variant ?? '*'),
+      esc(v.selector.tenant ?? '*'),
+      fmtActual(v.actual),
+      esc(v.note ?? ''),
+    ]);
+  }
+  const failed = verdicts.filter((v) => !v.pass).length;
+  const tail = failed
+    ? `${failed} of ${verdicts.length} threshold verdicts failed`
+    : `all ${verdicts.length} threshold verdicts passed`;
+  return `${renderTable(rows, { left: [1, 2, 3, 5] })}\n${tail}\n`;
+}
