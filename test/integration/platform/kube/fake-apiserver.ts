@@ -1,0 +1,277 @@
+/**
+ * A local stand-in for the Kubernetes API server on 127.0.0.1 speaking its wire format: discovery,
+ * server-side apply (PATCH application/apply-patch+yaml), get, label-selected list, delete, and raw
+ * routes for the node and pod proxies and pod logs. Objects live in memory; tests script status changes.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+// biome-ignore lint/suspicious/noExplicitAny: API objects are free-form JSON here
+type Obj = any;
+
+const RESOURCES: Record<string, Array<{ name: string; kind: string; namespaced: boolean }>> = {
+  '/api/v1': [
+    { name: 'namespaces', kind: 'Namespace', namespaced: false },
+    { name: 'nodes', kind: 'Node', namespaced: false },
+    { name: 'services', kind: 'Service', namespaced: true },
+    { name: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
+    { name: 'configmaps', kind: 'ConfigMap', namespaced: true },
+    { name: 'pods', kind: 'Pod', namespaced: true },
+  ],
+  '/apis/apps/v1': [
+    { name: 'deployments', kind: 'Deployment', namespaced: true },
+    { name: 'daemonsets', kind: 'DaemonSet', namespaced: true },
+  ],
+  '/apis/batch/v1': [{ name: 'jobs', kind: 'Job', namespaced: true }],
+  '/apis/gateway.networking.k8s.io/v1': [{ name: 'gateways', kind: 'Gateway', namespaced: true }],
+  '/apis/security.istio.io/v1': [
+    { name: 'authorizationpolicies', kind: 'AuthorizationPolicy', namespaced: true },
+  ],
+  '/apis/authorization.k8s.io/v1': [
+    { name: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false },
+  ],
+};
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  contentType?: string;
+  authorization?: string;
+  body?: Obj;
+}
+
+/** Splits `/api/v1/namespaces/ns/services/x` into group path, namespace, resource, name. */
+function parsePath(
+  path: string,
+): { base: string; namespace?: string; resource: string; name?: string } | undefined {
+  const m = /^(\/api\/v1|\/apis\/[^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+  if (!m) {
+    // Cluster-scoped Namespace objects: /api/v1/namespaces/NAME
+    const ns = /^\/api\/v1\/namespaces(?:\/([^/]+))?$/.exec(path);
+    return ns ? { base: '/api/v1', resource: 'namespaces', name: ns[1] } : undefined;
+  }
+  if (m[1] === '/api/v1' && m[3] && !m[2] && m[3] === 'namespaces')
+    return { base: m[1], resource: 'namespaces', name: m[4] };
+  return { base: m[1], namespace: m[2], resource: m[3], name: m[4] };
+}
+
+function matchesSelector(o: Obj, selector: string | null): boolean {
+  if (!selector) return true;
+  return selector.split(',').every((term) => {
+    const [k, v] = term.split('=');
+    return o.metadata?.labels?.[k] === v;
+  });
+}
+
+export class FakeApiServer {
+  readonly requests: RecordedRequest[] = [];
+  /** Objects by API path (`/apis/apps/v1/namespaces/ns-1/deployments/x`). */
+  readonly objects = new Map<string, Obj>();
+  /** Raw answers by path (node proxy, pod proxy, logs): a string or JSON. */
+  readonly raw = new Map<string, { status?: number; body: string | Obj; contentType?: string }>();
+  /** Called on each GET of an object: may return a status to put on it (scripted readiness). */
+  statusOf?: (path: string, obj: Obj, gets: number) => Obj | undefined;
+  /** Paths answered with 403 (RBAC tests). */
+  readonly forbidden = new Set<string>();
+  private gets = new Map<string, number>();
+  private server?: Server;
+  private rv = 1000;
+  url = '';
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then(({ status, body, contentType }) => {
+        const text = typeof body === 'string' ? body : JSON.stringify(body);
+        res.writeHead(status, {
+          'Content-Type': contentType ?? (typeof body === 'string' ? 'text/plain' : 'application/json'),
+        });
+        res.end(text);
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server!.close(() => r()));
+    this.server = undefined;
+  }
+
+  get listening(): boolean {
+    return this.server?.listening ?? false;
+  }
+
+  /** A kubeconfig pointing at this server (token auth; the token must never show up in errors). */
+  kubeconfig(token = 'fake-token-DO-NOT-LOG'): string {
+    return [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: fake',
+      'clusters:',
+      '- name: fake',
+      '  cluster:',
+      `    server: ${this.url}`,
+      '    insecure-skip-tls-verify: true',
+      'contexts:',
+      '- name: fake',
+      '  context: {cluster: fake, user: fake}',
+      'users:',
+      '- name: fake',
+      `  user: {token: ${token}}`,
+      '',
+    ].join('\n');
+  }
+
+  put(path: string, obj: Obj): void {
+    this.objects.set(path, obj);
+  }
+
+  private async handle(
+    req: IncomingMessage,
+  ): Promise<{ status: number; body: string | Obj; contentType?: string }> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const rec: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      contentType: req.headers['content-type'],
+      authorization: req.headers.authorization,
+      ...(text ? { body: JSON.parse(text) } : {}),
+    };
+    this.requests.push(rec);
+    const path = url.pathname;
+    if (this.forbidden.has(path))
+      return {
+        status: 403,
+        body: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          message: `forbidden: ${path}`,
+          reason: 'Forbidden',
+          code: 403,
+        },
+      };
+    if (path === '/version')
+      return {
+        status: 200,
+        body: { major: '1', minor: '32', gitVersion: 'v1.32.2', platform: 'linux/amd64' },
+      };
+    if (RESOURCES[path]) {
+      const [, , groupVersion] = /^\/apis?\/(.*)$/.exec(path)
+        ? [null, null, path.replace(/^\/apis?\//, '')]
+        : [];
+      return {
+        status: 200,
+        body: {
+          kind: 'APIResourceList',
+          apiVersion: 'v1',
+          groupVersion: groupVersion === 'v1' ? 'v1' : groupVersion,
+          resources: RESOURCES[path].map((r) => ({
+            ...r,
+            singularName: '',
+            verbs: ['get', 'list', 'patch', 'delete', 'create'],
+          })),
+        },
+      };
+    }
+    const raw = this.raw.get(path);
+    if (raw) return { status: raw.status ?? 200, body: raw.body, contentType: raw.contentType };
+    if (rec.method === 'POST' && path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
+      const attrs = rec.body?.spec?.resourceAttributes ?? {};
+      const denied = this.forbidden.has(`ssar:${attrs.verb}:${attrs.group ?? ''}:${attrs.resource}`);
+      return {
+        status: 201,
+        body: { ...rec.body, status: { allowed: !denied, ...(denied ? { reason: 'RBAC: no rule' } : {}) } },
+      };
+    }
+    const p = parsePath(path);
+    if (!p)
+      return {
+        status: 404,
+        body: {
+          kind: 'Status',
+          status: 'Failure',
+          message: `the server could not find the requested resource (${path})`,
+          code: 404,
+        },
+      };
+    const notFound = {
+      status: 404,
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        message: `${p.resource} "${p.name}" not found`,
+        reason: 'NotFound',
+        code: 404,
+      },
+    };
+    if (p.name) {
+      if (rec.method === 'PATCH') {
+        if (rec.contentType !== 'application/apply-patch+yaml')
+          return {
+            status: 415,
+            body: { kind: 'Status', message: `unsupported patch type ${rec.contentType}`, code: 415 },
+          };
+        const prev = this.objects.get(path);
+        const obj = {
+          ...rec.body,
+          metadata: {
+            ...rec.body.metadata,
+            resourceVersion: String(++this.rv),
+            ...(prev ? { uid: prev.metadata.uid } : { uid: `uid-${this.rv}` }),
+          },
+          ...(prev?.status ? { status: prev.status } : {}),
+        };
+        this.objects.set(path, obj);
+        return { status: prev ? 200 : 201, body: obj };
+      }
+      const obj = this.objects.get(path);
+      if (!obj) return notFound;
+      if (rec.method === 'DELETE') {
+        this.objects.delete(path);
+        return {
+          status: 200,
+          body: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Success',
+            details: { name: p.name, kind: p.resource },
+          },
+        };
+      }
+      const n = (this.gets.get(path) ?? 0) + 1;
+      this.gets.set(path, n);
+      const status = this.statusOf?.(path, obj, n);
+      return { status: 200, body: status ? { ...obj, status } : obj };
+    }
+    // A list: every object under this collection path (or across namespaces).
+    const items = [...this.objects.entries()]
+      .filter(([k]) => {
+        const q = parsePath(k);
+        return (
+          q && q.base === p.base && q.resource === p.resource && (!p.namespace || q.namespace === p.namespace)
+        );
+      })
+      .map(([, o]) => o)
+      .filter((o) => matchesSelector(o, url.searchParams.get('labelSelector')));
+    const kind = RESOURCES[p.base]?.find((r) => r.name === p.resource)?.kind ?? 'Unknown';
+    return {
+      status: 200,
+      body: {
+        kind: `${kind}List`,
+        apiVersion: p.base === '/api/v1' ? 'v1' : p.base.replace('/apis/', ''),
+        metadata: { resourceVersion: String(this.rv) },
+        items,
+      },
+    };
+  }
+}
