@@ -21,6 +21,8 @@ export function errorCode(err: unknown): string {
   const e = err as { code?: unknown; name?: unknown; cause?: { code?: unknown } } | undefined;
   if (e && typeof e.code === 'string') return e.code;
   if (e?.cause && typeof e.cause.code === 'string') return e.cause.code;
+  // undici raises some parser errors without an llhttp code.
+  if (e?.name === 'HTTPParserError') return 'HPE_PARSE_ERROR';
   if (e && typeof e.name === 'string' && e.name !== 'Error') return e.name;
   return 'UNKNOWN';
 }

@@ -9,13 +9,10 @@ import type { EngineRunInput } from './paced-engine.ts';
 import { type EngineTally, mergeTallies, TallyRecorder } from './tally.ts';
 import type { LoadSchedule } from './types.ts';
 
-/** The worker entry next to this module: .ts under tsx (vitest, the CLI), .js in a build. */
-function workerEntry(): { url: URL; execArgv: string[] } {
+/** The worker entry next to this module: a tsx bootstrap for .ts sources (vitest, the CLI), .js in a build. */
+function workerEntry(): URL {
   const ts = import.meta.url.endsWith('.ts');
-  return {
-    url: new URL(ts ? './engine-worker.ts' : './engine-worker.js', import.meta.url),
-    execArgv: ts ? ['--import', 'tsx'] : [],
-  };
+  return new URL(ts ? './engine-worker-boot.mjs' : './engine-worker.js', import.meta.url);
 }
 
 interface Shard {
@@ -29,11 +26,11 @@ export class WorkerShards {
   private secondListener: ((m: WorkerMessage & { type: 'second' }) => void) | null = null;
 
   constructor(schedule: LoadSchedule, workers: number) {
-    const { url, execArgv } = workerEntry();
+    const url = workerEntry();
     for (let w = 0; w < workers; w++) {
       const indices: number[] = [];
       for (let i = w; i < schedule.connections; i += workers) indices.push(i);
-      const worker = new Worker(url, { execArgv, workerData: { schedule, indices } satisfies WorkerInit });
+      const worker = new Worker(url, { workerData: { schedule, indices } satisfies WorkerInit });
       let onReady!: () => void;
       const ready = new Promise<void>((r) => {
         onReady = r;

@@ -1,0 +1,117 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLocalLoadDriver, runSchedule } from '../../../src/load/driver.ts';
+import { expectClosed, liveHandles, schedule, settleHandles } from './helpers.ts';
+
+/** A server that records, per connection, when each request arrived (ms, performance clock). */
+async function startRecordingServer() {
+  const arrivals = new Map<number, number[]>();
+  const server = createServer((req, res) => {
+    const port = req.socket.remotePort ?? 0;
+    const list = arrivals.get(port) ?? [];
+    list.push(performance.timeOrigin + performance.now());
+    arrivals.set(port, list);
+    req.resume();
+    setTimeout(() => res.end('ok'), 2);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    arrivals,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+describe('paced engine pacing', () => {
+  let before = 0;
+  beforeEach(() => {
+    before = liveHandles();
+  });
+  afterEach(async () => {
+    expect(await settleHandles(before)).toBeLessThanOrEqual(before);
+  });
+
+  it('holds the rate, spaces each connection by C/R and offsets connection i by i/C of the interval', async () => {
+    const srv = await startRecordingServer();
+    try {
+      const rate = 200;
+      const connections = 10;
+      const r = await runSchedule(schedule({ url: srv.url, rate, connections, durationMs: 3000 }));
+      expect(r.requests.intended).toBe(600);
+      expect(r.outcomes.ok).toBe(600);
+      expect(r.achievedRps).toBeGreaterThan(rate * 0.98);
+      expect(r.achievedRps).toBeLessThan(rate * 1.02);
+      // Each connection: its first request is the unrecorded warm-up; the paced ones follow 50 ms apart.
+      expect(srv.arrivals.size).toBe(connections);
+      const firsts: number[] = [];
+      for (const list of srv.arrivals.values()) {
+        const paced = list.slice(1);
+        expect(paced.length).toBe(60);
+        const gaps = paced.slice(1).map((t, i) => t - paced[i]);
+        expect(Math.abs(median(gaps) - 50)).toBeLessThan(5);
+        firsts.push(paced[0] - r.startedAt);
+      }
+      // Uniform phases: first sends at 0, 5, 10, … 45 ms after the start (not all at once).
+      firsts.sort((a, b) => a - b);
+      const phaseGaps = firsts.slice(1).map((t, i) => t - firsts[i]);
+      expect(Math.abs(median(phaseGaps) - 5)).toBeLessThan(3);
+      expect(firsts[firsts.length - 1] - firsts[0]).toBeGreaterThan(35);
+      // Per-second series cover the run by intended start.
+      expect(r.series.map((s) => s.t)).toEqual([0, 1, 2]);
+      expect(r.series.reduce((a, s) => a + s.completed, 0)).toBe(600);
+    } finally {
+      await srv.close();
+    }
+    expect(await expectClosed(srv.port)).toBe(true);
+  });
+
+  it('excludes the warm-up from the figures but flags it in the series', async () => {
+    const srv = await startRecordingServer();
+    try {
+      const r = await runSchedule(
+        schedule({ url: srv.url, rate: 100, connections: 5, durationMs: 2000, warmupMs: 1000 }),
+      );
+      expect(r.requests.warmup).toBe(100);
+      expect(r.requests.intended).toBe(100);
+      expect(r.measuredMs).toBe(1000);
+      expect(r.series.find((s) => s.t === 0)?.warmup).toBe(true);
+      expect(r.series.find((s) => s.t === 1)?.warmup).toBe(false);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('starts tenants from one common start, each after its own offset', async () => {
+    const srv = await startRecordingServer();
+    try {
+      const progress: string[] = [];
+      const out = await createLocalLoadDriver().run({
+        schedules: {
+          a: schedule({ url: srv.url, rate: 50, connections: 5, durationMs: 1500 }),
+          b: schedule({ url: srv.url, rate: 50, connections: 5, durationMs: 1500, startOffsetMs: 700 }),
+        },
+        onProgress: (p) => progress.push(p.tenant),
+      });
+      const lag = out.b.startedAt - out.a.startedAt;
+      expect(lag).toBeGreaterThan(690);
+      expect(lag).toBeLessThan(710);
+      expect(out.a.outcomes.ok).toBe(75);
+      expect(out.b.outcomes.ok).toBe(75);
+      expect(progress).toContain('a');
+      expect(progress).toContain('b');
+    } finally {
+      await srv.close();
+    }
+  });
+});
