@@ -1,6 +1,7 @@
 /**
  * compareRuns: baseline × candidate result → per variant × tenant × metric deltas and regression flags
- * (pure). A change beyond tolerance whose repeat ranges overlap is run-to-run noise, not a regression.
+ * (pure). A change beyond tolerance whose repeat ranges overlap (or that lies within two combined standard
+ * deviations) is run-to-run noise, not a regression.
  */
 import type { RunResult } from '../run/result.ts';
 import type { Spread } from './spread.ts';
@@ -59,7 +60,8 @@ export const COMPARED_METRICS: ComparedMetric[] = [
     key: 'latency.p999',
     label: 'p99.9',
     unit: 'ms',
-    direction: 'up-is-bad',
+    // Shown, not judged: a few dozen samples decide p99.9, so it swings between identical runs.
+    direction: 'info',
     floor: 0.1,
     value: (t) => t.merged.latency.p999Ms,
   },
@@ -169,7 +171,10 @@ export function judgeDelta(input: {
   if (Math.abs(worse) <= allowed) return { status: 'ok' };
   const [bLo, bHi] = range(baseline, input.baselineSpread);
   const [cLo, cHi] = range(candidate, input.candidateSpread);
-  if (cLo <= bHi && bLo <= cHi) {
+  // Two repeats rarely span the noise: also allow two combined standard deviations.
+  const sd = (s?: Spread) => (s && s.n >= 2 ? s.stddev : 0);
+  const band = 2 * Math.hypot(sd(input.baselineSpread), sd(input.candidateSpread));
+  if ((cLo <= bHi && bLo <= cHi) || Math.abs(candidate - baseline) <= band) {
     return { status: 'noise', reason: 'beyond tolerance but inside the spread across repeats' };
   }
   return worse > 0

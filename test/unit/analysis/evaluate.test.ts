@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { allPassed, anyAbortOnFail, evaluateThresholds } from '../../../src/analysis/evaluate.ts';
+import { summarizeRun } from '../../../src/analysis/summarize.ts';
+import {
+  type ParsedThreshold,
+  parseThresholdExpression,
+  parseThresholdKey,
+} from '../../../src/analysis/threshold-grammar.ts';
+import { buildSampleResult } from './build-sample-result.ts';
+
+function threshold(key: string, expression: string, abortOnFail = false): ParsedThreshold {
+  const k = parseThresholdKey(key);
+  if (!k.ok) throw new Error(k.message);
+  const e = parseThresholdExpression(expression, k.value.metric);
+  if (!e.ok) throw new Error(e.message);
+  return { key, expression, abortOnFail, ...k.value, ...e.value };
+}
+
+const summary = summarizeRun(buildSampleResult());
+const tenant = (v: string, t: string) =>
+  summary.variants.find((x) => x.name === v)!.tenants.find((x) => x.tenant === t)!;
+
+describe('evaluateThresholds', () => {
+  it('evaluates a threshold without selectors for every variant × tenant', () => {
+    const v = evaluateThresholds(summary, [threshold('latency', 'p(99)<100')]);
+    expect(v.map((x) => [x.selector.variant, x.selector.tenant, x.pass])).toEqual([
+      ['dedicated', 'ns-1', true],
+      ['dedicated', 'ns-2', true],
+      ['shared', 'ns-1', false],
+      ['shared', 'ns-2', false],
+    ]);
+    expect(v[2].actual).toBeCloseTo(tenant('shared', 'ns-1').merged.latency.p99Ms, 6);
+    expect(allPassed(v)).toBe(false);
+  });
+
+  it('uses the key selector and any percentile from the merged histogram', () => {
+    const [v] = evaluateThresholds(summary, [threshold('latency{variant:shared,tenant:ns-1}', 'p(75)>0')]);
+    expect(v.selector).toEqual({ variant: 'shared', tenant: 'ns-1' });
+    const t = tenant('shared', 'ns-1').merged.latency;
+    expect(v.actual!).toBeGreaterThan(t.p50Ms);
+    expect(v.actual!).toBeLessThan(t.p90Ms);
+  });
+
+  it('divides by another variant (a / b{variant:x}) and passes or fails on the ratio', () => {
+    const [v] = evaluateThresholds(summary, [
+      threshold('latency{variant:shared,tenant:ns-1}', 'avg / avg{variant:dedicated} < 1.5'),
+    ]);
+    expect(v.actual).toBeCloseTo(
+      tenant('shared', 'ns-1').merged.latency.avgMs / tenant('dedicated', 'ns-1').merged.latency.avgMs,
+      10,
+    );
+    expect(v.actual!).toBeGreaterThan(1.9);
+    expect(v.pass).toBe(false);
+    expect(v.note).toMatch(/\(shared, ns-1\) vs .* \(dedicated, ns-1\)/);
+  });
+
+  it('computes the symmetric ratio max(a/b, b/a)', () => {
+    const t = threshold('latency{variant:shared}', 'ratio(avg{tenant:ns-2}, avg{tenant:ns-1}) < 1.5');
+    const [v] = evaluateThresholds(summary, [t]).filter((x) => x.selector.tenant === 'ns-1');
+    const a = tenant('shared', 'ns-2').merged.latency.avgMs;
+    const b = tenant('shared', 'ns-1').merged.latency.avgMs;
+    expect(a).toBeLessThan(b);
+    expect(v.actual).toBeCloseTo(b / a, 10);
+    expect(v.pass).toBe(true);
+  });
+
+  it('evaluates errors, rps, waypoint CPU, throttling and overflows', () => {
+    const v = evaluateThresholds(summary, [
+      threshold('errors{variant:shared,tenant:ns-2}', 'rate<0.01'),
+      threshold('errors{variant:shared,tenant:ns-2}', 'count>1000'),
+      threshold('rps{variant:dedicated,tenant:ns-1}', 'value>=640'),
+      threshold('waypoint_cpu{variant:shared,tenant:ns-2}', 'max<=0.2'),
+      threshold('waypoint_cpu{variant:shared,tenant:ns-2}', 'p(50)>0.15'),
+      threshold('throttled{variant:shared,tenant:ns-1}', 'rate<0.1'),
+      threshold('overflow{variant:dedicated,tenant:ns-1}', 'count==0'),
+      threshold('overflow{variant:shared,tenant:ns-2}', 'count>0'),
+    ]);
+    expect(v.map((x) => x.pass)).toEqual([false, true, true, true, true, false, true, true]);
+    expect(v[0].actual).toBeCloseTo(tenant('shared', 'ns-2').merged.errors.rate, 10);
+  });
+
+  it('fails a verdict for a missing variant or tenant, with a note', () => {
+    const v = evaluateThresholds(summary, [
+      threshold('latency{variant:per-svc}', 'avg<100'),
+      threshold('latency{tenant:ns-9}', 'avg<100'),
+      threshold('latency{variant:shared,tenant:ns-1}', 'avg / avg{variant:nope} < 2'),
+    ]);
+    expect(v.every((x) => !x.pass && x.actual === null)).toBe(true);
+    expect(v[0].note).toMatch(/variant "per-svc" was not measured/);
+    expect(v.find((x) => x.key === 'latency{tenant:ns-9}')!.note).toMatch(/tenant "ns-9" was not measured/);
+    expect(v.at(-1)!.note).toMatch(/variant "nope"/);
+  });
+
+  it('never divides by zero', () => {
+    const [v] = evaluateThresholds(summary, [
+      threshold('errors{variant:shared,tenant:ns-2}', 'rate / rate{variant:dedicated} > 1'),
+    ]);
+    expect(v.actual).toBeNull();
+    expect(v.pass).toBe(false);
+    expect(v.note).toMatch(/divide by zero/);
+  });
+
+  it('reports abortOnFail only for failed thresholds that ask for it', () => {
+    const soft = threshold('latency', 'avg<1');
+    const hard = threshold('errors', 'rate<0.01', true);
+    const vs = evaluateThresholds(summary, [soft, hard]);
+    expect(anyAbortOnFail([soft, hard], vs)).toBe(true);
+    const ok = evaluateThresholds(summary, [threshold('errors{variant:dedicated}', 'rate<0.01', true), soft]);
+    expect(anyAbortOnFail([threshold('errors{variant:dedicated}', 'rate<0.01', true), soft], ok)).toBe(false);
+  });
+});
