@@ -1,0 +1,304 @@
+/**
+ * The embedded (local) platform: Bookinfo per tenant namespace and one process per waypoint on
+ * 127.0.0.1, CPU quotas through cgroups (or emulated), variants switched without restarting Bookinfo.
+ */
+import { cpus } from 'node:os';
+import { MeshbenchError } from '../../errors.ts';
+import { createLocalLoadDriver } from '../../load/driver.ts';
+import type { LoadDriver } from '../../load/types.ts';
+import {
+  type CgroupLayout,
+  CpuCgroup,
+  detectCgroupLayout,
+  removeStaleCgroups,
+} from '../../metrics/cgroup.ts';
+import type { RunPlan } from '../../suite/plan.ts';
+import { type BookinfoService, type Topology, waypointKey } from '../../topology/model.ts';
+import type { Platform, PlatformInfo, Sampler, TenantTarget } from '../types.ts';
+import { ROUTES_ACK_PREFIX } from './bookinfo-protocol.ts';
+import { ComponentProcess } from './child-process.ts';
+import {
+  buildMeshHeaders,
+  buildRoutes,
+  buildWaypointConfig,
+  LOADGEN_SA,
+  waypointFingerprint,
+} from './routes.ts';
+import { createLocalSampler } from './sampler.ts';
+import type { WaypointConfig } from './waypoint-server.ts';
+
+/** How waypoint CPU limits are enforced: 'auto' = cgroups where writable, else emulated in-process. */
+export type EnforcementChoice = 'auto' | 'cgroup' | 'emulated' | 'none';
+
+export interface LocalPlatformOptions {
+  log?: (line: string) => void;
+  enforcement?: EnforcementChoice;
+}
+
+export interface BookinfoComponent {
+  namespace: string;
+  proc: ComponentProcess<{ ports: Record<BookinfoService, number>; pid: number }>;
+}
+
+export interface WaypointComponent {
+  key: string;
+  config: WaypointConfig;
+  fingerprint: string;
+  proc: ComponentProcess<{ port: number; adminPort: number; pid: number }>;
+  cgroup: CpuCgroup | null;
+  enforcement: 'cgroup-v1' | 'cgroup-v2' | 'emulated' | 'none';
+}
+
+export class LocalPlatform implements Platform {
+  readonly name = 'local' as const;
+  private readonly log: (line: string) => void;
+  private readonly enforcementChoice: EnforcementChoice;
+  private plan: RunPlan | undefined;
+  private topology: Topology | undefined;
+  private layout: CgroupLayout | null = null;
+  readonly bookinfo = new Map<string, BookinfoComponent>();
+  readonly waypoints = new Map<string, WaypointComponent>();
+  private readonly failures: string[] = [];
+  private readonly failure = new AbortController();
+  private routeSeq = 0;
+  private readonly onProcessExit = () => this.killNow();
+
+  constructor(options: LocalPlatformOptions = {}) {
+    this.log = options.log ?? (() => {});
+    this.enforcementChoice = options.enforcement ?? 'auto';
+  }
+
+  /** Aborted (with a PLATFORM_FAILED error) when a component dies unexpectedly. */
+  get failureSignal(): AbortSignal {
+    return this.failure.signal;
+  }
+
+  /** Throws the first component failure, if any. */
+  checkHealthy(): void {
+    if (this.failures.length)
+      throw new MeshbenchError('PLATFORM_FAILED', `a local mesh component died: ${this.failures[0]}`, {
+        details: this.failures.slice(1),
+        fix: 'see the component stderr above; the run was stopped and every process ended',
+      });
+  }
+
+  private watch(proc: ComponentProcess, what: string): void {
+    void proc.exited.then((e) => {
+      if (e.expected) return;
+      const line = `${what} (pid ${proc.pid}) exited unexpectedly (code ${e.code}, signal ${e.signal})${e.stderr.length ? `: ${e.stderr.slice(-3).join(' | ')}` : ''}`;
+      this.failures.push(line);
+      this.log(`local: ${line}`);
+      if (!this.failure.signal.aborted) this.failure.abort(new MeshbenchError('PLATFORM_FAILED', line));
+    });
+  }
+
+  async up(
+    plan: RunPlan,
+    options: { signal?: AbortSignal; log?: (line: string) => void } = {},
+  ): Promise<void> {
+    this.plan = plan;
+    process.once('exit', this.onProcessExit);
+    options.signal?.addEventListener('abort', () => void this.down(), { once: true });
+    if (this.enforcementChoice === 'auto' || this.enforcementChoice === 'cgroup') {
+      this.layout = await detectCgroupLayout();
+      if (!this.layout && this.enforcementChoice === 'cgroup')
+        throw new MeshbenchError(
+          'PLATFORM_UNAVAILABLE',
+          'no writable CPU cgroup hierarchy for waypoint limits',
+          {
+            fix: 'run as root on Linux, or use enforcement "emulated"',
+          },
+        );
+      if (this.layout) {
+        const stale = await removeStaleCgroups(this.layout);
+        if (stale.length) this.log(`local: removed ${stale.length} stale cgroup(s) of dead runs`);
+      }
+    }
+    const namespaces = [...new Set(plan.tenants.map((t) => t.namespace))];
+    try {
+      await Promise.all(
+        namespaces.map(async (namespace) => {
+          const proc = await ComponentProcess.start<BookinfoComponent['proc']['ready']>({
+            name: `bookinfo ${namespace}`,
+            entry: 'bookinfo-main.ts',
+            config: { namespace },
+          });
+          this.bookinfo.set(namespace, { namespace, proc });
+          this.watch(proc, `bookinfo ${namespace}`);
+          this.log(
+            `local: bookinfo ${namespace} up (pid ${proc.pid}, productpage :${proc.ready.ports.productpage})`,
+          );
+        }),
+      );
+    } catch (e) {
+      await this.down();
+      throw e;
+    }
+  }
+
+  private servicePorts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [ns, b] of this.bookinfo)
+      for (const [svc, port] of Object.entries(b.proc.ready.ports)) out[`${ns}/${svc}`] = port;
+    return out;
+  }
+
+  private async startWaypoint(config: WaypointConfig, fingerprint: string): Promise<WaypointComponent> {
+    const key = `${config.namespace}/${config.name}`;
+    const proc = await ComponentProcess.start<WaypointComponent['proc']['ready']>({
+      name: `waypoint ${key}`,
+      entry: 'waypoint-main.ts',
+      config,
+    });
+    let cgroup: CpuCgroup | null = null;
+    let enforcement: WaypointComponent['enforcement'] = config.emulateQuota ? 'emulated' : 'none';
+    if (this.layout) {
+      try {
+        // Moved in after start-up so tsx's compile is not billed to the waypoint's quota.
+        cgroup = await CpuCgroup.create({
+          layout: this.layout,
+          name: `meshbench-${process.pid}-${config.namespace}-${config.name}`,
+          cores: config.cpuLimit,
+        });
+        await cgroup.addPid(proc.pid);
+        enforcement = this.layout.mode;
+      } catch (e) {
+        this.log(`local: cgroup for ${key} failed (${(e as Error).message}); CPU limit not enforced`);
+        await cgroup?.remove().catch(() => {});
+        cgroup = null;
+      }
+    }
+    this.watch(proc, `waypoint ${key}`);
+    this.log(
+      `local: waypoint ${key} up (pid ${proc.pid}, :${proc.ready.port}, cpu ${config.cpuLimit} ${enforcement})`,
+    );
+    return { key, config, fingerprint, proc, cgroup, enforcement };
+  }
+
+  private async stopWaypoint(w: WaypointComponent): Promise<void> {
+    await w.proc.stop();
+    await w.cgroup?.remove().catch((e) => this.log(`local: could not remove cgroup ${w.cgroup?.name}: ${e}`));
+    this.waypoints.delete(w.key);
+  }
+
+  async apply(topology: Topology): Promise<void> {
+    this.checkHealthy();
+    if (!this.plan) throw new MeshbenchError('PLATFORM_FAILED', 'apply() before up()');
+    const emulateQuota = !this.layout && this.enforcementChoice !== 'none';
+    const services = this.servicePorts();
+    const desired = new Map(
+      topology.waypoints.map((spec) => {
+        const config = buildWaypointConfig({ spec, topology, services, emulateQuota });
+        return [waypointKey(spec), { config, fingerprint: waypointFingerprint(config) }];
+      }),
+    );
+    // Route every namespace away from waypoints that go before stopping them.
+    const keep = new Map(
+      [...this.waypoints].filter(([k, w]) => desired.get(k)?.fingerprint === w.fingerprint),
+    );
+    await this.pushRoutes(topology, keep);
+    for (const w of [...this.waypoints.values()]) if (!keep.has(w.key)) await this.stopWaypoint(w);
+    const started = await Promise.all(
+      [...desired]
+        .filter(([k]) => !this.waypoints.has(k))
+        .map(([, d]) => this.startWaypoint(d.config, d.fingerprint)),
+    );
+    for (const w of started) this.waypoints.set(w.key, w);
+    this.topology = topology;
+    await this.pushRoutes(topology, this.waypoints);
+  }
+
+  private async pushRoutes(topology: Topology, waypoints: Map<string, WaypointComponent>): Promise<void> {
+    const waypointPorts = Object.fromEntries([...waypoints].map(([k, w]) => [k, w.proc.ready.port]));
+    await Promise.all(
+      [...this.bookinfo.values()].map(async (b) => {
+        const seq = ++this.routeSeq;
+        const routes = buildRoutes({
+          topology,
+          namespace: b.namespace,
+          servicePorts: b.proc.ready.ports,
+          waypointPorts,
+        });
+        const ack = b.proc.waitForLine(`${ROUTES_ACK_PREFIX}${seq}`);
+        b.proc.send(JSON.stringify({ seq, routes }));
+        await Promise.race([
+          ack,
+          new Promise((_, reject) =>
+            setTimeout(
+              () =>
+                reject(
+                  new MeshbenchError('PLATFORM_FAILED', `bookinfo ${b.namespace} did not take its routes`),
+                ),
+              10_000,
+            ).unref(),
+          ),
+        ]);
+      }),
+    );
+  }
+
+  targets(): TenantTarget[] {
+    if (!this.plan || !this.topology) return [];
+    const waypointPorts = Object.fromEntries([...this.waypoints].map(([k, w]) => [k, w.proc.ready.port]));
+    return this.plan.tenants.map((t) => {
+      const b = this.bookinfo.get(t.namespace)!;
+      const route = buildRoutes({
+        topology: this.topology!,
+        namespace: t.namespace,
+        servicePorts: b.proc.ready.ports,
+        waypointPorts,
+      })[t.service];
+      return {
+        tenant: t.name,
+        url: `http://127.0.0.1:${route?.port ?? b.proc.ready.ports.productpage}${t.path}`,
+        headers: buildMeshHeaders({
+          service: t.service,
+          namespace: t.namespace,
+          sourceNamespace: t.namespace,
+          sourceSa: LOADGEN_SA,
+        }),
+      };
+    });
+  }
+
+  sampler(): Sampler {
+    return createLocalSampler(this);
+  }
+
+  loadDriver(): LoadDriver {
+    return createLocalLoadDriver();
+  }
+
+  info(): PlatformInfo {
+    const enforcement = [...new Set([...this.waypoints.values()].map((w) => w.enforcement))];
+    return {
+      name: 'local',
+      versions: { node: process.version, istioBehaviour: this.plan?.waypoint.istioBehaviour ?? 'unknown' },
+      notes: [
+        `embedded mesh on 127.0.0.1, ${cpus().length} cores`,
+        `waypoint CPU limit enforcement: ${enforcement.join(', ') || (this.layout ? this.layout.mode : 'emulated')}`,
+        'waypoint stand-in: one Node.js event loop per waypoint (worker count = ceil(CPU limit) is recorded; >1 not modelled)',
+      ],
+    };
+  }
+
+  async down(): Promise<void> {
+    const waypoints = [...this.waypoints.values()];
+    const bookinfo = [...this.bookinfo.values()];
+    await Promise.all(waypoints.map((w) => this.stopWaypoint(w)));
+    await Promise.all(bookinfo.map((b) => b.proc.stop()));
+    this.bookinfo.clear();
+    this.topology = undefined;
+    process.off('exit', this.onProcessExit);
+  }
+
+  /** Last resort on parent exit: SIGKILL every child (cgroups are swept by the next run). */
+  private killNow(): void {
+    for (const w of this.waypoints.values()) w.proc.killNow();
+    for (const b of this.bookinfo.values()) b.proc.killNow();
+  }
+}
+
+export function createLocalPlatform(opts: LocalPlatformOptions = {}): LocalPlatform {
+  return new LocalPlatform(opts);
+}

@@ -1,0 +1,301 @@
+/**
+ * The waypoint stand-in: an HTTP proxy with Envoy's resource envelope (circuit breakers, Istio
+ * 1.24's internal cluster), L7 AuthorizationPolicy, allowedRoutes admission and Envoy-named stats.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Pool } from 'undici';
+import { forward } from './forward.ts';
+import type { PolicySpec } from '../../topology/model.ts';
+import { evaluateAuthz } from './authz.ts';
+import { type BreakerLimits, decideBreaker, InternalClusterSlots } from './breaker.ts';
+import {
+  DESTINATION_HEADER,
+  outboundClusterName,
+  parseDestination,
+  RESPONSE_FLAGS_HEADER,
+  SOURCE_NAMESPACE_HEADER,
+  serviceKey,
+} from './destination.ts';
+import { EmulatedQuota } from './quota-emulation.ts';
+import { formatWaypointStats, WaypointStats } from './waypoint-stats.ts';
+
+/** Everything a waypoint process needs (passed as JSON on its command line). */
+export interface WaypointConfig {
+  namespace: string;
+  name: string;
+  /** Namespaces whose services may use this waypoint (Gateway allowedRoutes). */
+  admits: string[];
+  cpuLimit: number;
+  limits: BreakerLimits;
+  /** '1.24': every downstream connection holds a `main_internal` connection, capped at maxConnections. */
+  istioBehaviour: '1.24' | 'current';
+  /** `ns/service` → loopback port of the service. */
+  services: Record<string, number>;
+  policies: PolicySpec[];
+  /** Enforce the CPU limit in-process (no cgroup available). */
+  emulateQuota: boolean;
+  /**
+   * Requests sent through the proxy to a private echo upstream before it reports ready, so V8's JIT
+   * warm-up (an artefact of the stand-in; Envoy is native code) is not billed to the CPU quota.
+   */
+  warmupRequests?: number;
+  /** Fixed ports (0 = any free port). */
+  port?: number;
+  adminPort?: number;
+}
+
+export interface RunningWaypoint {
+  port: number;
+  adminPort: number;
+  stats: WaypointStats;
+  close(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'host',
+]);
+const INTERNAL_CLUSTER = 'main_internal';
+const UPSTREAM_TIMEOUT_MS = 15_000;
+
+interface MeshSocket extends Socket {
+  internalSlot?: boolean;
+}
+
+function reply(res: ServerResponse, status: number, body: string, flags?: string): void {
+  const headers: Record<string, string | number> = {
+    'content-type': 'text/plain',
+    'content-length': Buffer.byteLength(body),
+    server: 'envoy',
+  };
+  if (flags) headers[RESPONSE_FLAGS_HEADER] = flags;
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+const WARMUP_DEST = { namespace: 'meshbench-warmup', service: 'echo' };
+
+/** Drives `count` requests through the proxy to a private echo server, then removes it. */
+async function warmUp(input: {
+  port: number;
+  count: number;
+  admits: Set<string>;
+  services: Record<string, number>;
+}): Promise<void> {
+  const body = 'w'.repeat(2048);
+  const echo = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length });
+    res.end(body);
+  });
+  const echoPort = await listen(echo, 0);
+  input.admits.add(WARMUP_DEST.namespace);
+  input.services[serviceKey(WARMUP_DEST)] = echoPort;
+  const client = new Pool(`http://127.0.0.1:${input.port}`, { connections: 8 });
+  try {
+    const one = async () => {
+      const r = await client.request({
+        path: '/warmup',
+        method: 'GET',
+        headers: { [DESTINATION_HEADER]: `${WARMUP_DEST.service}.${WARMUP_DEST.namespace}` },
+      });
+      await r.body.dump();
+    };
+    for (let done = 0; done < input.count; done += 8) await Promise.all(Array.from({ length: 8 }, one));
+  } finally {
+    input.admits.delete(WARMUP_DEST.namespace);
+    delete input.services[serviceKey(WARMUP_DEST)];
+    await client.destroy();
+    echo.closeAllConnections();
+    await new Promise((r) => echo.close(r));
+  }
+}
+
+export async function startWaypointServer(config: WaypointConfig): Promise<RunningWaypoint> {
+  const stats = new WaypointStats();
+  const internal =
+    config.istioBehaviour === '1.24' ? new InternalClusterSlots(config.limits.maxConnections) : null;
+  const quota = config.emulateQuota ? new EmulatedQuota(config.cpuLimit) : null;
+  const pools = new Map<string, Pool>();
+  const inflight = new Map<string, { inflight: number }>();
+  const admits = new Set(config.admits);
+  const services: Record<string, number> = { ...config.services };
+  stats.cluster(INTERNAL_CLUSTER);
+
+  const poolFor = (key: string, port: number): Pool => {
+    let pool = pools.get(key);
+    if (!pool) {
+      pool = new Pool(`http://127.0.0.1:${port}`, {
+        connections: config.limits.maxConnections,
+        keepAliveTimeout: 60_000,
+        headersTimeout: UPSTREAM_TIMEOUT_MS,
+        bodyTimeout: UPSTREAM_TIMEOUT_MS,
+      });
+      pools.set(key, pool);
+    }
+    return pool;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    quota?.check();
+    const socket = req.socket as MeshSocket;
+    // Istio 1.24: the downstream connection needs an internal upstream connection first.
+    if (internal && !socket.internalSlot) {
+      if (internal.tryAcquire()) {
+        socket.internalSlot = true;
+        socket.once('close', () => internal.release());
+      } else {
+        stats.cluster(INTERNAL_CLUSTER).upstream_cx_overflow++;
+        stats.countStatus(503);
+        req.resume();
+        return reply(
+          res,
+          503,
+          'upstream connect error or disconnect/reset before headers. reset reason: overflow',
+          'UO',
+        );
+      }
+    }
+    const dest = parseDestination(
+      (req.headers[DESTINATION_HEADER] as string | undefined) ?? req.headers.host,
+    );
+    const port = dest ? services[serviceKey(dest)] : undefined;
+    if (!dest || port === undefined || !admits.has(dest.namespace)) {
+      // Not admitted (allowedRoutes) or unknown: Envoy has no route for it.
+      stats.http.no_route++;
+      stats.countStatus(404);
+      req.resume();
+      return reply(
+        res,
+        404,
+        `no route: ${dest ? serviceKey(dest) : 'missing destination'} is not served by this waypoint`,
+        'NR',
+      );
+    }
+    const decision = evaluateAuthz(config.policies, {
+      namespace: dest.namespace,
+      service: dest.service,
+      method: req.method ?? 'GET',
+      sourceNamespace: req.headers[SOURCE_NAMESPACE_HEADER] as string | undefined,
+    });
+    if (!decision.allowed) {
+      stats.http.rbac_denied++;
+      stats.countStatus(403);
+      req.resume();
+      return reply(res, 403, 'RBAC: access denied');
+    }
+    stats.http.rbac_allowed++;
+    const clusterName = outboundClusterName(dest);
+    const cluster = stats.cluster(clusterName);
+    let state = inflight.get(clusterName);
+    if (!state) {
+      state = { inflight: 0 };
+      inflight.set(clusterName, state);
+    }
+    const breaker = decideBreaker(state, config.limits);
+    if (breaker.cxOverflow) cluster.upstream_cx_overflow++;
+    if (!breaker.admit) {
+      cluster[breaker.counter]++;
+      stats.countStatus(503);
+      req.resume();
+      return reply(
+        res,
+        503,
+        'upstream connect error or disconnect/reset before headers. reset reason: overflow',
+        'UO',
+      );
+    }
+    state.inflight++;
+    cluster.upstream_rq_total++;
+    const headers: string[] = [];
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2)
+      if (!HOP_BY_HOP.has(raw[i].toLowerCase())) headers.push(raw[i], raw[i + 1]);
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    try {
+      const up = await forward(poolFor(clusterName, port), {
+        path: req.url ?? '/',
+        method: req.method ?? 'GET',
+        headers,
+        body: hasBody ? req : null,
+      });
+      cluster.upstream_rq_completed++;
+      if (up.statusCode >= 500) cluster.upstream_rq_5xx++;
+      stats.countStatus(up.statusCode);
+      res.writeHead(up.statusCode, up.headers);
+      res.end(up.body);
+    } catch (e) {
+      cluster.upstream_cx_connect_fail++;
+      stats.countStatus(503);
+      if (!res.headersSent) reply(res, 503, `upstream connect error: ${(e as Error).message}`, 'UF');
+      else res.destroy();
+    } finally {
+      state.inflight--;
+    }
+  };
+
+  const server = createServer({ keepAliveTimeout: 120_000, requestTimeout: 0 }, (req, res) => {
+    handle(req, res).catch((e) => {
+      if (!res.headersSent) reply(res, 500, String(e));
+    });
+  });
+  server.headersTimeout = 60_000;
+  server.on('connection', () => {
+    stats.http.downstream_cx_total++;
+  });
+  const admin = createServer((req, res) => {
+    if (req.url === '/stats/prometheus') {
+      stats.gauges.envoy_http_downstream_cx_active = server.connections ?? 0;
+      if (internal) stats.gauges.meshbench_internal_cluster_cx_active = internal.active;
+      if (quota) {
+        stats.gauges.meshbench_emulated_cpu_nr_periods = quota.stats.periods;
+        stats.gauges.meshbench_emulated_cpu_nr_throttled = quota.stats.throttledPeriods;
+        stats.gauges.meshbench_emulated_cpu_throttled_seconds = quota.stats.throttledSeconds;
+      }
+      const text = formatWaypointStats(stats);
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      return res.end(text);
+    }
+    if (req.url === '/healthz/ready') return reply(res, 200, 'ready');
+    reply(res, 404, 'not found');
+  });
+  const port = await listen(server, config.port ?? 0);
+  const adminPort = await listen(admin, config.adminPort ?? 0);
+  if (config.warmupRequests) {
+    await warmUp({ port, count: config.warmupRequests, admits, services });
+    // Forget the warm-up: fresh counters, no echo cluster.
+    stats.reset();
+    stats.cluster(INTERNAL_CLUSTER);
+    await pools.get(outboundClusterName(WARMUP_DEST))?.destroy();
+    pools.delete(outboundClusterName(WARMUP_DEST));
+    inflight.clear();
+  }
+  return {
+    port,
+    adminPort,
+    stats,
+    async close() {
+      server.closeAllConnections();
+      admin.closeAllConnections();
+      await Promise.all([
+        new Promise((r) => server.close(r)),
+        new Promise((r) => admin.close(r)),
+        ...[...pools.values()].map((p) => p.destroy()),
+      ]);
+    },
+  };
+}
