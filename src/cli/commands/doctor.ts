@@ -1,0 +1,71 @@
+import { ExitCode } from '../../errors.ts';
+import { doctorPassed, formatChecks } from '../../platform/kube/doctor-checks.ts';
+import { runDoctor } from '../../platform/kube/doctor.ts';
+import { kubePlatformSchema } from '../../suite/schema.ts';
+import { expandSuite } from '../../suite/expand.ts';
+import { readSuite } from '../../suite/read-suite.ts';
+import type { Command } from '../command.ts';
+import { MeshbenchError } from '../../errors.ts';
+
+export const doctorCommand: Command = {
+  name: 'doctor',
+  summary: 'Check tools, versions, limits, cluster and permissions for the kind/cluster platforms',
+  usage: 'doctor [suite] [--platform kind|cluster] [--json]',
+  description:
+    'Reports each missing piece with its exact fix; exit 0 when everything is there, 110 otherwise.\nWith a suite, versions are checked against what it pins (platforms.<name>.istioVersion).\nExample: meshbench doctor --platform kind suites/waypoint-sharing.suite.ts',
+  options: {
+    platform: { type: 'string', arg: 'NAME', help: 'kind (default) or cluster' },
+    json: { type: 'boolean', help: 'Print the checks as JSON on stdout' },
+    context: { type: 'string', arg: 'NAME', help: 'kubeconfig context (cluster platform)' },
+    'install-istio': {
+      type: 'boolean',
+      help: 'cluster platform: also require istioctl or helm to install Istio',
+    },
+  },
+  positionals: { min: 0, max: 1 },
+  async run({ values, positionals }, io) {
+    const platform = values.platform ?? 'kind';
+    if (platform !== 'kind' && platform !== 'cluster') {
+      throw new MeshbenchError(
+        'INVALID_FLAG',
+        `--platform must be kind or cluster, got ${JSON.stringify(platform)}`,
+        {
+          input: '--platform',
+          value: platform,
+          fix: 'pass --platform kind (the default) or --platform cluster; the local platform needs nothing extra',
+        },
+      );
+    }
+    let kube = kubePlatformSchema.parse({});
+    if (positionals[0]) {
+      const plan = expandSuite(await readSuite(positionals[0]), { platform, source: positionals[0] });
+      kube = plan.kube ?? kube;
+    }
+    const checks = await runDoctor({
+      platform,
+      istioVersion: kube.istioVersion,
+      clusterName: kube.clusterName,
+      context: typeof values.context === 'string' ? values.context : kube.context,
+      kubeconfig: kube.kubeconfig,
+      env: io.env,
+      installIstio: values['install-istio'] === true,
+    });
+    const ok = doctorPassed(checks);
+    if (values.json)
+      io.stdout.write(
+        `${JSON.stringify({ platform, istioVersion: kube.istioVersion, ok, checks }, null, 2)}\n`,
+      );
+    io.stderr.write(
+      `meshbench doctor --platform ${platform} (Istio ${kube.istioVersion})\n${formatChecks(checks)}\n`,
+    );
+    io.stderr.write(
+      ok
+        ? 'everything needed is there\n'
+        : `missing pieces: ${checks
+            .filter((c) => c.status !== 'ok' && c.status !== 'skipped')
+            .map((c) => c.name)
+            .join(', ')}\n`,
+    );
+    return ok ? ExitCode.ok : ExitCode.platformFailure;
+  },
+};
