@@ -17,8 +17,7 @@ export function escapeXml(value: unknown): string {
 /** Escapes text for a Markdown table cell (GitHub renders inline HTML, so HTML is escaped too). */
 export function escapeMarkdown(value: unknown): string {
   return escapeHtml(value)
-    .replace(/\|/g, '\\|')
-    .replace(/([\\`*_[\]#~])/g, '\\$1')
+    .replace(/([\\`*_[\]#~|])/g, '\\$1')
     .replace(/\r?\n/g, ' ');
 }
 

@@ -139,7 +139,8 @@ export function buildSummaryMarkdown(input: {
       lines.push(
         row([
           v.pass ? '✅' : '❌',
-          `\`${md(v.key)}\`: \`${md(v.expression)}\``,
+          // Plain escaped text, not code spans: entities inside backticks would show literally.
+          `${md(v.key)}: ${md(v.expression)}`,
           md(v.selector.variant ?? '*'),
           md(v.selector.tenant ?? '*'),
           fmtActual(v.actual),

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildReporterInput } from '../../../src/report/index.ts';
+import { buildFortioFiles } from '../../../src/report/fortio.ts';
+import { buildJunitXml } from '../../../src/report/junit.ts';
+import { buildSummaryMarkdown } from '../../../src/report/markdown.ts';
+import { formatSummaryTable, formatVerdictTable } from '../../../src/report/tables.ts';
+import type { RunResult } from '../../../src/run/result.ts';
+import { buildSampleResult } from '../analysis/build-sample-result.ts';
+import { expectGolden } from './golden.ts';
+
+const result: RunResult = JSON.parse(
+  readFileSync(new URL('../../../fixtures/results/sample-result.json', import.meta.url), 'utf8'),
+);
+const input = buildReporterInput(result);
+
+/** The sample with a threshold nobody can meet, so failures render too. */
+function withFailure(): ReturnType<typeof buildReporterInput> {
+  const r = structuredClone(result);
+  r.plan.thresholds.push({
+    key: 'errors{variant:shared}',
+    metric: 'errors',
+    selector: { variant: 'shared' },
+    expression: 'rate<0.01',
+    lhs: { kind: 'term', term: { agg: { name: 'rate' }, selector: {} } },
+    op: '<',
+    value: 0.01,
+    abortOnFail: false,
+  });
+  return buildReporterInput(r);
+}
+
+describe('writers against golden files (fixtures/golden)', () => {
+  it('summary table (terminal)', () => expectGolden('summary-table.txt', formatSummaryTable(input.summary)));
+  it('verdict table (terminal), with a failure', () =>
+    expectGolden('verdict-table.txt', formatVerdictTable(withFailure().verdicts)));
+  it('summary.md', () => expectGolden('summary.md', buildSummaryMarkdown(withFailure())));
+  it('junit.xml', () => expectGolden('junit.xml', buildJunitXml(withFailure())));
+  it('Fortio JSON of shared / ns-2', () => {
+    const f = buildFortioFiles(result).find((x) => x.path === 'fortio/shared-ns-2.json')!;
+    expectGolden('fortio-shared-ns-2.json', f.bytes);
+  });
+  it('summary table with repeats shows the spread', () =>
+    expectGolden(
+      'summary-table-repeats.txt',
+      formatSummaryTable(buildReporterInput(buildSampleResult({ repeats: 3, id: 'sample-r3' })).summary),
+    ));
+});
+
+describe('writer content', () => {
+  it('the summary table puts dedicated and shared side by side per tenant', () => {
+    const lines = formatSummaryTable(input.summary).split('\n');
+    expect(lines.find((l) => l.startsWith('tenant ns-1'))).toMatch(/dedicated\s+shared/);
+    expect(lines.find((l) => l.includes('errors') && /32\.\d\d%/.test(l))).toBeDefined();
+  });
+
+  it('junit.xml has one test case per verdict and failures carry the actual value', () => {
+    const w = withFailure();
+    const xml = buildJunitXml(w);
+    expect(xml.match(/<testcase /g)).toHaveLength(w.verdicts.length);
+    const failed = w.verdicts.filter((v) => !v.pass);
+    expect(failed).toHaveLength(1);
+    expect(xml.match(/<failure /g)).toHaveLength(1);
+    expect(xml).toContain(`failures="1"`);
+    expect(xml).toMatch(/<failure type="threshold" message="actual 0\.3\d+ does not satisfy rate&lt;0\.01">/);
+  });
+
+  it('summary.md reports the failed thresholds in its headline', () => {
+    expect(buildSummaryMarkdown(withFailure()).split('\n')[0]).toBe(
+      '## meshbench · waypoint-sharing — ❌ 1 of 10 thresholds failed',
+    );
+    expect(buildSummaryMarkdown(input).split('\n')[0]).toBe(
+      '## meshbench · waypoint-sharing — ✅ all 8 thresholds passed',
+    );
+  });
+
+  it('writes one Fortio file per variant × tenant, with repeats in the name when there are several', () => {
+    expect(buildFortioFiles(result).map((f) => f.path)).toEqual([
+      'fortio/dedicated-ns-1.json',
+      'fortio/dedicated-ns-2.json',
+      'fortio/shared-ns-1.json',
+      'fortio/shared-ns-2.json',
+    ]);
+    const r2 = buildFortioFiles(buildSampleResult({ repeats: 2 })).map((f) => f.path);
+    expect(r2).toContain('fortio/shared-r2-ns-2.json');
+    const f = JSON.parse(buildFortioFiles(result)[3].bytes);
+    expect(f.RetCodes['503']).toBe(result.variants[1].tenants[1].load.outcomes.status['503']);
+    expect(f.Labels).toBe('waypoint-sharing shared ns-2');
+  });
+});
