@@ -1,0 +1,129 @@
+import { MeshbenchError, ExitCode } from '../../errors.ts';
+import { createLocalPlatform } from '../../platform/local/platform.ts';
+import { removeUpState, stateFilePath, writeUpState } from '../../platform/local/state-file.ts';
+import { expandSuite } from '../../suite/expand.ts';
+import { readSuite } from '../../suite/read-suite.ts';
+import type { Command } from '../command.ts';
+import { flagNumber, flagPlatform } from '../flags.ts';
+
+const DEFAULT_SUITE = 'suites/waypoint-sharing.suite.ts';
+
+function curlLine(url: string, headers: Record<string, string>): string {
+  const h = Object.entries(headers)
+    .map(([k, v]) => `-H '${k}: ${v.replace(/'/g, '')}'`)
+    .join(' ');
+  return `curl -s ${h} ${url}`;
+}
+
+export const upCommand: Command = {
+  name: 'up',
+  summary: 'Start the embedded mesh and keep it running (until `meshbench down` or Ctrl-C)',
+  usage: 'up [suite] [--platform local] [--variant NAME] [--scale K] [--json]',
+  description: [
+    'Starts Bookinfo for every tenant and the waypoints of one variant (default: the first), prints',
+    'curl-able endpoints with the identity headers, and waits. Stop it with Ctrl-C or `meshbench down`',
+    '(the running instance is recorded in $MESHBENCH_STATE_DIR or the OS temp dir, meshbench-up.json).',
+    `Example: meshbench up ${DEFAULT_SUITE} --variant shared`,
+  ].join('\n'),
+  options: {
+    platform: { type: 'string', arg: 'NAME', help: 'Only local is supported by `up`' },
+    variant: { type: 'string', arg: 'NAME', help: 'Variant whose topology to apply (default: the first)' },
+    scale: { type: 'string', arg: 'K', help: "Override the suite's local scale factor (0 < K <= 1)" },
+    json: { type: 'boolean', help: 'Print the endpoints as JSON on stdout' },
+  },
+  positionals: { min: 0, max: 1 },
+  async run({ values, positionals }, io) {
+    const platformName = flagPlatform(values.platform);
+    if (platformName !== 'local')
+      throw new MeshbenchError(
+        'INVALID_FLAG',
+        `--platform ${platformName} is not supported by \`meshbench up\``,
+        {
+          input: '--platform',
+          value: platformName,
+          fix: 'use --platform local (clusters keep running on their own; use `meshbench run` there)',
+        },
+      );
+    const scale = flagNumber('scale', values.scale, { min: 0.001, max: 1, example: '0.1' });
+    const file = positionals[0] ?? DEFAULT_SUITE;
+    const valid = await readSuite(file);
+    const variantName = typeof values.variant === 'string' ? values.variant : undefined;
+    const names = valid.suite.topology.variants.map((v) => v.name);
+    if (variantName && !names.includes(variantName))
+      throw new MeshbenchError('INVALID_FLAG', `--variant ${variantName} is not a variant of ${file}`, {
+        input: '--variant',
+        value: variantName,
+        fix: `use one of: ${names.join(', ')}`,
+      });
+    const plan = expandSuite(valid, {
+      platform: 'local',
+      source: file,
+      scale,
+      repeats: 1,
+      variants: [variantName ?? names[0]],
+    });
+    const variant = plan.variants[0];
+    const log = (line: string) => io.stderr.write(`${line}\n`);
+    const platform = createLocalPlatform({ log });
+    const statePath = stateFilePath(io.env);
+    try {
+      await platform.up(plan);
+      await platform.apply(variant.topology);
+      const targets = platform.targets();
+      const waypoints = [...platform.waypoints.values()].map((w) => ({
+        waypoint: w.key,
+        pid: w.proc.pid,
+        url: `http://127.0.0.1:${w.proc.ready.port}`,
+        stats: `http://127.0.0.1:${w.proc.ready.adminPort}/stats/prometheus`,
+        cpuLimit: w.config.cpuLimit,
+        enforcement: w.enforcement,
+      }));
+      const services = [...platform.bookinfo.values()].map((b) => ({
+        namespace: b.namespace,
+        pid: b.proc.pid,
+        ports: b.proc.ready.ports,
+      }));
+      await writeUpState(statePath, {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        suite: file,
+        variant: variant.name,
+        componentPids: [...waypoints.map((w) => w.pid), ...services.map((s) => s.pid)],
+      });
+      if (values.json) {
+        io.stdout.write(
+          `${JSON.stringify({ variant: variant.name, targets, waypoints, services, statePath })}\n`,
+        );
+      } else {
+        const lines = [
+          `meshbench up: variant ${variant.name} of ${plan.suite.name} (scale ${plan.scale})`,
+          '',
+        ];
+        for (const t of targets) lines.push(`tenant ${t.tenant}:`, `  ${curlLine(t.url, t.headers)}`);
+        for (const w of waypoints)
+          lines.push(
+            `waypoint ${w.waypoint}: ${w.url} (cpu ${w.cpuLimit}, ${w.enforcement})  stats: curl -s ${w.stats}`,
+          );
+        for (const s of services)
+          lines.push(
+            `bookinfo ${s.namespace}: ${Object.entries(s.ports)
+              .map(([k, p]) => `${k} :${p}`)
+              .join(', ')}`,
+          );
+        lines.push('', 'Stop with Ctrl-C or `meshbench down`.');
+        io.stdout.write(`${lines.join('\n')}\n`);
+      }
+      await new Promise<void>((resolve) => {
+        if (io.signal.aborted || platform.failureSignal.aborted) return resolve();
+        io.signal.addEventListener('abort', () => resolve(), { once: true });
+        platform.failureSignal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      log('meshbench up: stopping the mesh');
+      platform.checkHealthy();
+      return ExitCode.ok;
+    } finally {
+      await platform.down();
+      await removeUpState(statePath, process.pid);
+    }
+  },
+};
