@@ -29,7 +29,7 @@ export function bootScript(mount: string): string {
     "const zlib = require('node:zlib');",
     "const { pathToFileURL } = require('node:url');",
     `const src = ${JSON.stringify(mount)};`,
-    `const dst = ${JSON.stringify(AGENT_UNPACK_DIR)};`,
+    `const dst = process.env.MESHBENCH_AGENT_UNPACK || ${JSON.stringify(AGENT_UNPACK_DIR)};`,
     'fs.mkdirSync(dst, { recursive: true });',
     'fs.writeFileSync(dst + \'/package.json\', \'{"type":"module"}\\n\');',
     'for (const f of fs.readdirSync(src)) {',

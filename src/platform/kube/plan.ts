@@ -6,7 +6,12 @@
 import type { RunPlan } from '../../suite/plan.ts';
 import { bookinfoDeployments, buildBookinfo } from './manifests/bookinfo.ts';
 import { buildIstioOperator } from './manifests/install.ts';
-import { type AgentConfig, buildAgentObjects, buildFortioJob } from './manifests/load.ts';
+import {
+  type AgentBundleData,
+  type AgentConfig,
+  buildAgentObjects,
+  buildFortioJob,
+} from './manifests/load.ts';
 import { buildLoadNamespace, buildTenantNamespace } from './manifests/namespaces.ts';
 import { buildAuthorizationPolicies } from './manifests/policies.ts';
 import { type KubeObject, LOAD_NAMESPACE, MANAGED_SELECTOR } from './manifests/types.ts';
@@ -45,8 +50,8 @@ export interface KubePlan {
 
 export interface KubePlanOptions {
   platform: 'kind' | 'cluster';
-  /** The bundled agent (.mjs); a placeholder when the plan is only printed. */
-  agentBundle?: string;
+  /** The bundled agent; a placeholder when the plan is only printed. */
+  agentBundle?: AgentBundleData;
   /** Path of the kind cluster config. */
   kindConfig?: string;
   /** Overrides the suite's `platforms.<name>.driver`. */
@@ -64,8 +69,15 @@ export const WAIT_TIMEOUTS = {
   gateway: 180_000,
   load: 120_000,
 };
-export const AGENT_BUNDLE_PLACEHOLDER =
-  '// meshbench agent bundle: src/load/agent/main.ts bundled by esbuild at run time\n';
+/** Printed plans show where the bundle goes; `meshbench run` fills in the esbuild output. */
+export const AGENT_BUNDLE_PLACEHOLDER: AgentBundleData = {
+  files: {
+    'boot.cjs':
+      '// unpacks agent.mjs.gz and engine-worker.js.gz (binaryData, built by esbuild at run time) and runs agentMain\n',
+    'package.json': '{"type":"module"}\n',
+  },
+  gzipped: {},
+};
 
 export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
   const platform = opts.platform;

@@ -4,17 +4,16 @@
  */
 import { Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap } from 'kubernetes-models/v1';
+import type { AgentBundle } from '../../../load/agent/bundle.ts';
+import type { AgentConfig } from '../../../load/agent/protocol.ts';
 import type { LoadSchedule } from '../../../load/types.ts';
 import { IMAGES } from '../istio-version.ts';
 import { type KubeObject, LOAD_NAMESPACE, type Placement, managedLabels } from './types.ts';
 
-/** What one agent pod reads from /etc/meshbench/config.json. */
-export interface AgentConfig {
-  tenant: string;
-  /** Epoch ms all agents wait for; each schedule then honours its own startOffsetMs (the stagger). */
-  startAt: number;
-  schedule: LoadSchedule;
-}
+export type { AgentConfig };
+
+/** The parts of an agent bundle a ConfigMap carries. */
+export type AgentBundleData = Pick<AgentBundle, 'files' | 'gzipped'>;
 
 export const AGENT_MOUNT = '/etc/meshbench';
 export const AGENT_ROLE_LABEL = 'meshbench.io/load';
@@ -39,7 +38,7 @@ function waitUntilStart(startAt: number) {
 
 export function buildAgentConfigMap(input: {
   tenant: string;
-  bundle: string;
+  bundle: AgentBundleData;
   config: AgentConfig;
 }): ConfigMap {
   return new ConfigMap({
@@ -48,7 +47,8 @@ export function buildAgentConfigMap(input: {
       namespace: LOAD_NAMESPACE,
       labels: managedLabels({ [AGENT_ROLE_LABEL]: input.tenant }),
     },
-    data: { 'agent.mjs': input.bundle, 'config.json': JSON.stringify(input.config, null, 2) },
+    data: { ...input.bundle.files, 'config.json': JSON.stringify(input.config, null, 2) },
+    ...(Object.keys(input.bundle.gzipped).length ? { binaryData: { ...input.bundle.gzipped } } : {}),
   });
 }
 
@@ -69,7 +69,7 @@ export function buildAgentJob(input: { tenant: string; placement: Placement; cpu
               name: 'agent',
               image: IMAGES.node,
               imagePullPolicy: 'IfNotPresent',
-              command: ['node', `${AGENT_MOUNT}/agent.mjs`, `${AGENT_MOUNT}/config.json`],
+              command: ['node', `${AGENT_MOUNT}/boot.cjs`, `${AGENT_MOUNT}/config.json`],
               resources: { requests: { cpu: input.cpu ?? '1', memory: '512Mi' } },
               volumeMounts: [{ name: 'agent', mountPath: AGENT_MOUNT, readOnly: true }],
             },
@@ -130,7 +130,7 @@ export function buildFortioJob(input: {
 
 export function buildAgentObjects(input: {
   tenant: string;
-  bundle: string;
+  bundle: AgentBundleData;
   config: AgentConfig;
   placement: Placement;
 }): KubeObject[] {

@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleAgent, bootScript, unpackedFiles } from '../../../../src/load/agent/bundle.ts';
+import { type AgentConfig, parseAgentResult } from '../../../../src/load/agent/protocol.ts';
+import type { LoadSchedule } from '../../../../src/load/types.ts';
+import { buildAgentConfigMap } from '../../../../src/platform/kube/manifests/load.ts';
+
+let server: Server;
+let url: string;
+let dir: string;
+let requests = 0;
+
+beforeAll(async () => {
+  server = createServer((_req, res) => {
+    requests++;
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/productpage`;
+  dir = await mkdtemp(join(tmpdir(), 'mb-agent-'));
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  await rm(dir, { recursive: true, force: true });
+  expect(server.listening).toBe(false);
+});
+
+const schedule = (): LoadSchedule => ({
+  url,
+  method: 'GET',
+  headers: {},
+  model: 'open',
+  rate: 200,
+  connections: 4,
+  durationMs: 2000,
+  startOffsetMs: 500,
+  warmupMs: 0,
+  timeoutMs: 2000,
+  behindSchedule: 'catch-up',
+  jitter: 0,
+  workers: 'auto',
+});
+
+/** Lays out the ConfigMap as the pod sees it (data + binaryData files) and runs `node boot.cjs`. */
+async function runPod(mount: string, config: AgentConfig) {
+  const bundle = await bundleAgent({ mount });
+  const cm = buildAgentConfigMap({ tenant: config.tenant, bundle, config });
+  cm.validate();
+  for (const [k, v] of Object.entries(unpackedFiles(bundle))) await writeFile(join(mount, k), v);
+  await writeFile(join(mount, 'config.json'), cm.data!['config.json']);
+  return await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [join(mount, 'boot.cjs'), join(mount, 'config.json')],
+      { env: { ...process.env, MESHBENCH_AGENT_UNPACK: join(mount, 'unpacked') }, timeout: 30_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('the in-cluster agent, bundled and delivered as a ConfigMap', () => {
+  it('fits a ConfigMap (gzipped binaryData), boots in plain Node, waits for the coordinated start, prints its LoadResult', async () => {
+    const mount = await mkdtemp(join(dir, 'pod-'));
+    const bundle = await bundleAgent({ mount });
+    expect(bundle.configMapBytes).toBeLessThan(1024 * 1024);
+    expect(bootScript(mount)).toContain('agentMain');
+    const startAt = Date.now() + 4000;
+    requests = 0;
+    const r = await runPod(mount, { tenant: 'ns-2', startAt, schedule: schedule() });
+    expect(r.stderr).not.toContain('failed');
+    expect(r.code).toBe(0);
+    const result = parseAgentResult(`some log line\n${r.stdout}`);
+    expect(result).toBeDefined();
+    expect(result!.schedule.startOffsetMs).toBe(500);
+    // The first request was due at the coordinated start plus the tenant's offset, not when the pod came up.
+    expect(Math.abs(result!.startedAt - (startAt + 500))).toBeLessThan(400);
+    expect(result!.outcomes.ok).toBeGreaterThan(300);
+    expect(requests).toBeGreaterThan(300);
+  });
+
+  it('refuses to run when it comes up after the coordinated start (the stagger would not hold)', async () => {
+    const mount = await mkdtemp(join(dir, 'pod-'));
+    const r = await runPod(mount, { tenant: 'ns-1', startAt: Date.now() - 5000, schedule: schedule() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/agent ns-1 started \d+ ms after the coordinated start/);
+    expect(parseAgentResult(r.stdout)).toBeUndefined();
+  });
+});
+
+describe('parseAgentResult', () => {
+  it('finds the result between markers and rejects a cut-off log', () => {
+    expect(parseAgentResult('no markers')).toBeUndefined();
+    expect(parseAgentResult('----- meshbench-agent-result-begin -----\n{"a":1')).toBeUndefined();
+  });
+});
