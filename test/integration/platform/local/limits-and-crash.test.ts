@@ -1,0 +1,122 @@
+import { Client } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isMeshbenchError } from '../../../../src/errors.ts';
+import { createLocalPlatform, type LocalPlatform } from '../../../../src/platform/local/platform.ts';
+import { newTag } from '../../../helpers/leaks.ts';
+import { buildPlan, expectNothingLeft } from './helpers.ts';
+
+const tag = newTag();
+process.env.MESHBENCH_TEST_TAG = tag;
+let platform: LocalPlatform | undefined;
+let ports: number[] = [];
+
+async function start(waypoint: Record<string, unknown>, variantName = 'dedicated') {
+  const plan = buildPlan({}, waypoint);
+  platform = createLocalPlatform();
+  await platform.up(plan);
+  await platform.apply(plan.variants.find((v) => v.name === variantName)!.topology);
+  ports = [];
+  for (const b of platform.bookinfo.values()) ports.push(...Object.values(b.proc.ready.ports));
+  for (const w of platform.waypoints.values()) ports.push(w.proc.ready.port, w.proc.ready.adminPort);
+  return platform;
+}
+
+const headers = (service: string) => ({
+  'x-meshbench-destination': `${service}.ns-1.svc.cluster.local`,
+  'x-meshbench-source-namespace': 'ns-1',
+  'x-meshbench-source-sa': 'loadgen',
+});
+
+async function send(c: Client, service: string, path: string) {
+  const r = await c.request({ path, method: 'GET', headers: headers(service) });
+  await r.body.dump();
+  return { status: r.statusCode, flags: r.headers['x-meshbench-response-flags'] };
+}
+
+afterEach(async () => {
+  await platform?.down();
+  platform = undefined;
+  await expectNothingLeft(tag, ports);
+});
+
+describe('Envoy limits at the waypoint', () => {
+  it("Istio 1.24: downstream connections beyond the internal cluster's limit get 503 UO", async () => {
+    const p = await start({ maxConnections: 3, istioBehaviour: '1.24' });
+    const wp = p.waypoints.get('ns-1/waypoint')!;
+    const clients = Array.from({ length: 5 }, () => new Client(`http://127.0.0.1:${wp.proc.ready.port}`));
+    try {
+      const results = [];
+      // One at a time so the first three connections take the three slots.
+      for (const c of clients) results.push(await send(c, 'details', '/details/0'));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 503, 503]);
+      expect(results[3].flags).toBe('UO');
+      // A held connection keeps working; a freed slot is taken by the next request.
+      expect((await send(clients[0], 'details', '/details/0')).status).toBe(200);
+      await clients[0].close();
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await send(clients[3], 'details', '/details/0')).status).toBe(200);
+      const s = await p.sampler().sample();
+      const c = s.stats.find((x) => x.component === 'waypoint ns-1/waypoint')!.counters;
+      expect(c['cluster.main_internal.upstream_cx_overflow']).toBe(2);
+      expect(c.downstream_rq_5xx).toBe(2);
+    } finally {
+      await Promise.all(clients.map((c) => c.destroy()));
+    }
+  });
+
+  it('current behaviour: per-service pending limit overflows as upstream_rq_pending_overflow', async () => {
+    const p = await start({
+      maxConnections: 1,
+      maxPendingRequests: 1,
+      maxRequests: 100,
+      istioBehaviour: 'current',
+    });
+    const wp = p.waypoints.get('ns-1/waypoint')!;
+    const clients = Array.from({ length: 12 }, () => new Client(`http://127.0.0.1:${wp.proc.ready.port}`));
+    try {
+      // productpage holds its upstream connection while it calls details and reviews: 12 at once overflow.
+      const results = await Promise.all(clients.map((c) => send(c, 'productpage', '/productpage')));
+      const rejected = results.filter((r) => r.status === 503);
+      expect(rejected.length).toBeGreaterThan(0);
+      expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+      expect(rejected.every((r) => r.flags === 'UO')).toBe(true);
+      const s = await p.sampler().sample();
+      const c = s.stats.find((x) => x.component === 'waypoint ns-1/waypoint')!.counters;
+      const pp = 'cluster.outbound|9080||productpage.ns-1.svc.cluster.local';
+      expect(c[`${pp}.upstream_rq_pending_overflow`]).toBe(rejected.length);
+      expect(c[`${pp}.upstream_cx_overflow`]).toBeGreaterThan(0);
+      // Istio ≥ 1.25 has no internal-cluster limit.
+      expect(c['cluster.main_internal.upstream_cx_overflow']).toBe(0);
+    } finally {
+      await Promise.all(clients.map((c) => c.destroy()));
+    }
+  });
+});
+
+describe('a crashed component', () => {
+  it('is detected and reported by the sampler, and down() still cleans up', async () => {
+    const p = await start({});
+    const victim = p.waypoints.get('ns-2/waypoint')!;
+    process.kill(victim.proc.pid, 'SIGKILL');
+    await new Promise((r) => p.failureSignal.addEventListener('abort', r, { once: true }));
+    const err = await p
+      .sampler()
+      .sample()
+      .then(
+        () => null,
+        (e) => e,
+      );
+    expect(isMeshbenchError(err) && err.code).toBe('PLATFORM_FAILED');
+    expect(String(err.message)).toContain('waypoint ns-2/waypoint');
+    await expect(p.apply(buildPlan().variants[0].topology)).rejects.toThrow(/died/);
+  });
+
+  it('children exit on their own when the parent disappears (stdin closes)', async () => {
+    const p = await start({});
+    const b = p.bookinfo.get('ns-1')!;
+    // Simulate the parent going away: close the pipe the child watches, without signalling it.
+    b.proc.child.stdin!.end();
+    await new Promise((r) => b.proc.child.once('exit', r));
+    expect(b.proc.alive).toBe(false);
+  });
+});
