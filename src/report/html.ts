@@ -18,6 +18,7 @@ h1{font-size:26px;margin:0 0 4px}h2{margin-top:32px;border-bottom:1px solid #ddd
 table{border-collapse:collapse;margin:8px 0 16px;background:#fff}
 th,td{border:1px solid #ddd;padding:4px 8px;text-align:right;white-space:nowrap}
 th:first-child,td:first-child,td.l,th.l{text-align:left}
+td.l{white-space:normal}
 th{background:#f0f0f2}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}dt{font-weight:600}dd{margin:0}
 figure{margin:16px 0;background:#fff;border:1px solid #ddd;padding:8px;display:inline-block}

@@ -1,0 +1,73 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { newTag, waitForNoTagged } from '../helpers/leaks.ts';
+import { buildSampleResult } from '../unit/analysis/build-sample-result.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'meshbench-compare-cli-'));
+const tag = newTag();
+const env = { MESHBENCH_TEST_TAG: tag };
+
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  expect(await waitForNoTagged(tag)).toEqual([]);
+});
+
+function save(name: string, value: unknown): string {
+  const p = join(dir, name);
+  writeFileSync(p, JSON.stringify(value));
+  return p;
+}
+
+const baseline = save('baseline.json', buildSampleResult({ repeats: 2, id: 'baseline' }));
+const again = save('again.json', buildSampleResult({ repeats: 2, id: 'again', seed: 9 }));
+const slower = save(
+  'slower.json',
+  buildSampleResult({ repeats: 2, id: 'slower', seed: 7, latencyFactor: 1.3 }),
+);
+
+describe('meshbench compare (CLI process)', () => {
+  it('exits 0 within tolerance and writes compare.md and compare.html', async () => {
+    const out = join(dir, 'same');
+    const r = await runCli(['compare', baseline, again, '--out', out], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      'compare baseline (baseline) → again (candidate): no regression beyond 10% tolerance',
+    );
+    expect(r.stderr).toMatch(/shared\s+ns-2\s+error rate\s+\d+\.\d\d%\s+\d+\.\d\d%/);
+    expect(readFileSync(join(out, 'compare.md'), 'utf8')).toContain('✅ no regression');
+    expect(readFileSync(join(out, 'compare.html'), 'utf8')).toContain('<table id="deltas">');
+    expect(r.stdout).toBe('');
+  });
+
+  it('exits 100 on a real regression and prints JSON on stdout with --json', async () => {
+    const out = join(dir, 'slow');
+    const r = await runCli(['compare', baseline, slower, '--out', out, '--json'], { env });
+    expect(r.exitCode, r.stderr).toBe(100);
+    expect(r.stderr).toMatch(/dedicated\s+ns-1\s+avg \(ms\)\s+30\.\d\d\s+39\.\d\d\s+\+\d\d\.\d%.*REGRESSION/);
+    const json = JSON.parse(r.stdout);
+    expect(json.regressions).toBeGreaterThan(0);
+    expect(json.tolerance).toBe(0.1);
+    expect(json.deltas[0]).toMatchObject({ variant: 'dedicated', tenant: 'ns-1', metric: 'latency.avg' });
+    expect(readFileSync(join(out, 'compare.md'), 'utf8')).toMatch(/❌ \d+ regressions beyond 10% tolerance/);
+  });
+
+  it('honours --tolerance, and rejects a bad one naming the flag', async () => {
+    const ok = await runCli(['compare', baseline, slower, '--out', join(dir, 'tol'), '--tolerance', '0.5'], {
+      env,
+    });
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    const bad = await runCli(['compare', baseline, slower, '--tolerance', 'ten'], { env });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('error INVALID_FLAG: --tolerance must be a number');
+    expect(bad.stderr).toContain('fix: pass e.g. --tolerance 0.1');
+  });
+
+  it('exits 2 with RESULT_FILE when a side is not a result', async () => {
+    const r = await runCli(['compare', baseline, join(dir, 'missing.json')], { env });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/error RESULT_FILE: cannot read result file .*missing\.json/);
+  });
+});

@@ -1,0 +1,72 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { newTag, waitForNoTagged } from '../helpers/leaks.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'meshbench-report-cli-'));
+const tag = newTag();
+const env = { MESHBENCH_TEST_TAG: tag };
+const SAMPLE = 'fixtures/results/sample-result.json';
+
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  expect(await waitForNoTagged(tag)).toEqual([]);
+});
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('meshbench report (CLI process)', () => {
+  it('re-renders every report from a result file and prints the summary', async () => {
+    const out = join(dir, 'all');
+    const r = await runCli(['report', SAMPLE, '--out', out], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['charts', 'fortio', 'junit.xml', 'report.html', 'summary.md']);
+    expect(readdirSync(join(out, 'charts'))).toHaveLength(8);
+    expect(r.stderr).toMatch(/tenant ns-2\s+dedicated\s+shared/);
+    expect(r.stderr).toContain('all 8 threshold verdicts passed');
+    expect(r.stderr).toContain(`wrote 15 file(s) to ${out}`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('renders only the reporters named by --only', async () => {
+    const out = join(dir, 'some');
+    const r = await runCli(['report', SAMPLE, '--out', out, '--only', 'markdown,junit'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['junit.xml', 'summary.md']);
+  });
+
+  it('rejects an unknown reporter naming it and the valid ones', async () => {
+    const r = await runCli(['report', SAMPLE, '--out', join(dir, 'x'), '--only', 'html,pdf'], { env });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('error INVALID_FLAG: --only names unknown reporter "pdf"');
+    expect(r.stderr).toContain('charts, html, markdown, junit, fortio');
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
+
+  it('exits 2 with RESULT_FILE for a missing file, non-JSON, a non-result and a wrong schemaVersion', async () => {
+    const cases: Array<[string, RegExp]> = [
+      [join(dir, 'nope.json'), /cannot read result file .*nope\.json: it does not exist/],
+      [file('bad.json', '{"schemaVersion": 1,'), /bad\.json is not JSON/],
+      [file('suite.json', JSON.stringify({ name: 'x', tenants: [] })), /is not a meshbench result/],
+      [
+        file('v99.json', JSON.stringify({ schemaVersion: 99, meta: {}, plan: {}, variants: [] })),
+        /has result schemaVersion 99; this meshbench reads version 1/,
+      ],
+    ];
+    for (const [path, message] of cases) {
+      const r = await runCli(['report', path, '--out', join(dir, 'never')], { env });
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^error RESULT_FILE: /);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toContain('fix:');
+      expect(r.stderr).not.toContain('    at ');
+    }
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
+});

@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeReports } from '../../src/report/index.ts';
+import { newTag, waitForNoTagged } from '../helpers/leaks.ts';
+import { buildSampleResult, renameForDisplay } from '../unit/analysis/build-sample-result.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium)
+  console.warn(`report-html-browser: skipped, ${CHROMIUM} is absent (apt-get install chromium)`);
+
+const EVIL = '<img src=x onerror=alert(1)>';
+const dir = mkdtempSync(join(tmpdir(), 'meshbench-html-'));
+const tag = newTag();
+
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  expect(await waitForNoTagged(tag)).toEqual([]);
+});
+
+describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
+  it('shows its charts and tables offline and renders hostile names as text', async () => {
+    const result = renameForDisplay(buildSampleResult(), { suite: `suite ${EVIL}`, tenant: ['ns-2', EVIL] });
+    await writeReports(result, dir, { only: ['html'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      env: { ...process.env, MESHBENCH_TEST_TAG: tag },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const dialogs: string[] = [];
+      const requests: string[] = [];
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto(pathToFileURL(join(dir, 'report.html')).href, { waitUntil: 'load' });
+
+      const shot = await page.screenshot({ fullPage: true, path: join(dir, 'report.png') });
+      expect(shot.length).toBeGreaterThan(50_000);
+
+      const images = await page.$$eval('img', (imgs) =>
+        imgs.map((i) => ({
+          ok: i.complete && i.naturalWidth > 0,
+          w: i.naturalWidth,
+          src: i.src.slice(0, 22),
+        })),
+      );
+      // Exactly our 8 charts: an injected <img> would add one.
+      expect(images).toHaveLength(8);
+      for (const img of images) {
+        expect(img.ok).toBe(true);
+        expect(img.src).toBe('data:image/png;base64,');
+      }
+      await expect(page.locator('figure img').first().isVisible()).resolves.toBe(true);
+      await expect(page.locator('table.tenant').first().isVisible()).resolves.toBe(true);
+      await expect(page.locator('#verdicts').isVisible()).resolves.toBe(true);
+      expect(await page.locator('table.tenant').count()).toBe(2);
+
+      expect(await page.locator('#suite').textContent()).toBe(`suite ${EVIL}`);
+      expect(await page.locator('h3', { hasText: EVIL }).textContent()).toBe(`Tenant ${EVIL}`);
+      expect(await page.locator('[onerror]').count()).toBe(0);
+      expect(await page.locator('script').count()).toBe(0);
+      expect(dialogs).toEqual([]);
+      // Readable offline: nothing but the file itself is fetched.
+      expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
