@@ -1,0 +1,99 @@
+/**
+ * `meshbench up` and `meshbench down` as processes: up prints curl-able endpoints and keeps the
+ * mesh running; down (or Ctrl-C) stops it and every component with it.
+ */
+import { execa, type ResultPromise } from 'execa';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listening } from '../integration/platform/local/helpers.ts';
+import { BIN, ROOT, runCli } from '../helpers/cli.ts';
+import { newTag, waitForNoTagged } from '../helpers/leaks.ts';
+
+const stateDir = mkdtempSync(join(tmpdir(), 'meshbench-state-'));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+interface UpJson {
+  variant: string;
+  targets: Array<{ tenant: string; url: string; headers: Record<string, string> }>;
+  waypoints: Array<{ waypoint: string; url: string; stats: string; pid: number }>;
+  services: Array<{ namespace: string; pid: number; ports: Record<string, number> }>;
+  statePath: string;
+}
+
+function startUp(args: string[], tag: string): { proc: ResultPromise; ready: Promise<UpJson> } {
+  const proc = execa(process.execPath, [BIN, 'up', ...args, '--json'], {
+    cwd: ROOT,
+    reject: false,
+    env: { MESHBENCH_STATE_DIR: stateDir, MESHBENCH_TEST_TAG: tag, FORCE_COLOR: '0' },
+    timeout: 90_000,
+  });
+  const ready = new Promise<UpJson>((resolve, reject) => {
+    let buf = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const line = buf.split('\n').find((l) => l.startsWith('{'));
+      if (line && buf.includes('\n')) resolve(JSON.parse(line));
+    });
+    proc.then((r) => reject(new Error(`up exited early (${r.exitCode}): ${r.stderr}`)));
+  });
+  return { proc, ready };
+}
+
+function allPorts(up: UpJson): number[] {
+  return [
+    ...up.waypoints.flatMap((w) => [Number(new URL(w.url).port), Number(new URL(w.stats).port)]),
+    ...up.services.flatMap((s) => Object.values(s.ports)),
+  ];
+}
+
+describe('meshbench up / down', () => {
+  it('keeps the shared variant running with curl-able endpoints until `meshbench down`', async () => {
+    const tag = newTag();
+    const { proc, ready } = startUp(['suites/waypoint-sharing.suite.ts', '--variant', 'shared'], tag);
+    const up = await ready;
+    expect(up.variant).toBe('shared');
+    expect(up.waypoints.map((w) => w.waypoint)).toEqual(['ns-1/waypoint']);
+    expect(existsSync(up.statePath)).toBe(true);
+    for (const t of up.targets) {
+      const r = await request(t.url, { headers: t.headers });
+      expect(r.statusCode).toBe(200);
+      expect(await r.body.text()).toContain('Book Details');
+    }
+    const stats = await request(up.waypoints[0].stats);
+    expect(await stats.body.text()).toContain('envoy_cluster_upstream_cx_overflow');
+
+    const down = await runCli(['down'], { env: { MESHBENCH_STATE_DIR: stateDir } });
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(down.stderr).toMatch(/stopped meshbench up/);
+    const r = await proc;
+    expect(r.exitCode).toBe(0);
+    expect(await waitForNoTagged(tag)).toEqual([]);
+    for (const p of allPorts(up)) expect(await listening(p)).toBe(false);
+    expect(existsSync(up.statePath)).toBe(false);
+    // Nothing left to stop: down says so and succeeds.
+    const again = await runCli(['down'], { env: { MESHBENCH_STATE_DIR: stateDir } });
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).toMatch(/nothing is running/);
+  });
+
+  it('stops everything on Ctrl-C (SIGINT)', async () => {
+    const tag = newTag();
+    const { proc, ready } = startUp(['--variant', 'dedicated'], tag);
+    const up = await ready;
+    expect(up.waypoints).toHaveLength(2);
+    proc.kill('SIGINT');
+    const r = await proc;
+    expect(r.exitCode).toBe(0);
+    expect(await waitForNoTagged(tag)).toEqual([]);
+    for (const p of allPorts(up)) expect(await listening(p)).toBe(false);
+  });
+
+  it('rejects an unknown variant naming the flag and the choices', async () => {
+    const r = await runCli(['up', '--variant', 'nope'], { env: { MESHBENCH_STATE_DIR: stateDir } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--variant nope.*dedicated, shared/s);
+  });
+});
