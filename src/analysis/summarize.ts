@@ -119,9 +119,15 @@ export function mergeLoads(loads: readonly LoadResult[]): TenantFigures {
 function overflowOf(stats: readonly StatsSeries[]): { overflow: number; byCounter: Record<string, number> } {
   const byCounter: Record<string, number> = {};
   for (const s of stats) {
-    for (const [name, n] of Object.entries(s.deltas)) {
-      const hit = OVERFLOW_COUNTERS.find((c) => name === c || name.endsWith(`.${c}`));
-      if (hit) byCounter[hit] = (byCounter[hit] ?? 0) + n;
+    for (const c of OVERFLOW_COUNTERS) {
+      // A total under the bare name wins; per-cluster copies ('cluster.<name>.<counter>') would count twice.
+      const n =
+        c in s.deltas
+          ? s.deltas[c]
+          : Object.entries(s.deltas)
+              .filter(([name]) => name.endsWith(`.${c}`))
+              .reduce((a, [, x]) => a + x, 0);
+      if (n > 0) byCounter[c] = (byCounter[c] ?? 0) + n;
     }
   }
   return { overflow: Object.values(byCounter).reduce((a, b) => a + b, 0), byCounter: sortKeys(byCounter) };
@@ -150,10 +156,17 @@ export function summarizeWaypoint(cpu: readonly CpuSeries[], stats: readonly Sta
   };
 }
 
-/** Does a sampled component name the waypoint `ref`? ('ns/name', or its namespace and name). */
-export function isWaypointComponent(c: { component: string; namespace?: string }, ref: WaypointRef): boolean {
-  if (c.component === waypointKey(ref)) return true;
-  return c.namespace === ref.namespace && c.component.includes(ref.name);
+/** Does a sampled component name the waypoint `ref`? ('ns/name', '<prefix> ns/name', or namespace + name token). */
+export function isWaypointComponent(
+  c: { component: string; namespace?: string },
+  ref: WaypointRef,
+  loose = false,
+): boolean {
+  const key = waypointKey(ref);
+  if (c.component === key) return true;
+  // 'waypoint ns-1/waypoint' (local platform), never 'ns-1/productpage-waypoint' for 'ns-1/waypoint'.
+  if (c.component.endsWith(key) && /[\s:@]$/.test(c.component.slice(0, -key.length))) return true;
+  return loose && c.namespace === ref.namespace && c.component.split(/[\s/@:]+/).includes(ref.name);
 }
 
 function statsFor(v: VariantResult, component: string, namespace?: string): StatsSeries[] {
@@ -171,7 +184,8 @@ function tenantWaypoints(result: RunResult, v: VariantResult): Map<string, strin
     const tenantPlan = result.plan.tenants.find((p) => p.name === t.tenant);
     const ref = plan ? waypointFor(plan.topology, t.namespace, tenantPlan?.service ?? 'productpage') : null;
     const hit = ref
-      ? waypointCpu.find((c) => isWaypointComponent(c, ref))
+      ? (waypointCpu.find((c) => isWaypointComponent(c, ref)) ??
+        waypointCpu.find((c) => isWaypointComponent(c, ref, true)))
       : plan
         ? undefined
         : (waypointCpu.find((c) => c.namespace === t.namespace) ??

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeErrors, summarizeRun } from '../../../src/analysis/summarize.ts';
+import { isWaypointComponent, summarizeErrors, summarizeRun } from '../../../src/analysis/summarize.ts';
 import type { LoadResult } from '../../../src/load/types.ts';
 import { createHistogram, encodeHistogram, recordMicros } from '../../../src/metrics/histogram.ts';
 import type { RunResult } from '../../../src/run/result.ts';
@@ -200,6 +200,49 @@ describe('summarizeRun', () => {
     expect(w.merged.overflow).toBe(10);
     expect(w.merged.overflowByCounter).toEqual({ upstream_cx_overflow: 7, upstream_rq_pending_overflow: 3 });
     expect(v.tenants[0].spread['overflow.count']).toMatchObject({ n: 1, mean: 10 });
+  });
+
+  it('counts an overflow total once when per-cluster copies are also present', () => {
+    const s = summarizeRun(
+      runWith([
+        {
+          repeat: 1,
+          ns1: load([10]),
+          cpu: [
+            {
+              component: 'waypoint ns-1/waypoint',
+              kind: 'waypoint',
+              namespace: 'ns-1',
+              points: [{ t: 1, cores: 0.1 }],
+            },
+          ],
+          stats: [
+            {
+              component: 'waypoint ns-1/waypoint',
+              deltas: {
+                upstream_cx_overflow: 5,
+                'cluster.a.upstream_cx_overflow': 2,
+                'cluster.b.upstream_cx_overflow': 3,
+              },
+              points: [],
+            },
+          ],
+        },
+      ]),
+    );
+    expect(s.variants[0].tenants[0].waypoint).toBe('waypoint ns-1/waypoint');
+    expect(s.variants[0].waypoints[0].merged.overflow).toBe(5);
+  });
+
+  it('tells a namespace waypoint from a per-service one in the same namespace', () => {
+    const ref = { namespace: 'ns-1', name: 'waypoint' };
+    expect(isWaypointComponent({ component: 'waypoint ns-1/waypoint', namespace: 'ns-1' }, ref)).toBe(true);
+    expect(isWaypointComponent({ component: 'ns-1/waypoint' }, ref)).toBe(true);
+    expect(
+      isWaypointComponent({ component: 'waypoint ns-1/productpage-waypoint', namespace: 'ns-1' }, ref),
+    ).toBe(false);
+    expect(isWaypointComponent({ component: 'waypoint ns-2/waypoint', namespace: 'ns-2' }, ref)).toBe(false);
+    expect(isWaypointComponent({ component: 'waypoint@ns-1', namespace: 'ns-1' }, ref, true)).toBe(true);
   });
 
   it('maps both tenants to the one shared waypoint in the sample run', () => {
