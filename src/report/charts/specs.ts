@@ -56,7 +56,11 @@ function base(title: string, x: string, y: string, yType: 'linear' | 'logarithmi
     animation: false as const,
     plugins: {
       title: { display: true, text: title, font: { size: 16 } },
-      legend: { position: 'bottom' as const },
+      // Line samples in the legend show each dataset's dash pattern (variants differ by dash).
+      legend: {
+        position: 'bottom' as const,
+        labels: { usePointStyle: true, pointStyle: 'line' as const, pointStyleWidth: 40 },
+      },
     },
     scales: {
       x: { type: 'linear' as const, title: { display: true, text: x } },
@@ -228,6 +232,7 @@ export function buildChartSpecs(input: { result: RunResult; summary: RunSummary 
     }),
   );
   const cpuTitle = 'Waypoint CPU over time against its limit';
+  const maxLimit = Math.max(0, ...summary.variants.flatMap((v) => v.waypoints.map((w) => w.limitCores ?? 0)));
   specs.push({
     file: 'waypoint-cpu.png',
     title: cpuTitle,
@@ -238,6 +243,16 @@ export function buildChartSpecs(input: { result: RunResult; summary: RunSummary 
       data: { datasets: cpuSets },
       options: {
         ...base(cpuTitle, 'seconds since the variant started', 'cores'),
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'seconds since the variant started' } },
+          // Headroom above the highest limit so the limit line is not drawn on the frame.
+          y: {
+            type: 'linear',
+            beginAtZero: true,
+            suggestedMax: maxLimit * 1.2,
+            title: { display: true, text: 'cores' },
+          },
+        },
         plugins: { ...base(cpuTitle, '', '').plugins, meshbenchMarkers: { markers: stagger } } as never,
       },
       plugins: [markersPlugin as Plugin],
