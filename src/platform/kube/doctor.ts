@@ -54,8 +54,8 @@ export async function findIstioctl(
   }
 }
 
-async function dockerChecks(): Promise<Check[]> {
-  const client = await probeTool('docker', ['version', '--format', '{{.Client.Version}}']);
+async function dockerChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const client = await probeTool('docker', ['version', '--format', '{{.Client.Version}}'], { env });
   const out: Check[] = [
     evaluateTool({
       name: 'docker client',
@@ -73,7 +73,7 @@ async function dockerChecks(): Promise<Check[]> {
     });
     return out;
   }
-  const server = await probeTool('docker', ['version', '--format', '{{.Server.Version}}']);
+  const server = await probeTool('docker', ['version', '--format', '{{.Server.Version}}'], { env });
   const firstErr = server.stderr.split('\n').find((l) => l.trim()) ?? '';
   out.push(
     server.exitCode === 0 && server.stdout.trim()
@@ -169,8 +169,8 @@ async function clusterChecks(opts: DoctorOptions, context: string | undefined): 
 export async function runDoctor(opts: DoctorOptions): Promise<Check[]> {
   const checks: Check[] = [];
   const env = opts.env ?? process.env;
-  if (opts.platform === 'kind') checks.push(...(await dockerChecks()));
-  const kind = opts.platform === 'kind' ? await probeTool('kind', ['version']) : undefined;
+  if (opts.platform === 'kind') checks.push(...(await dockerChecks(env)));
+  const kind = opts.platform === 'kind' ? await probeTool('kind', ['version'], { env }) : undefined;
   if (kind)
     checks.push(
       evaluateTool({
@@ -181,7 +181,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<Check[]> {
         fix: INSTALL.kind,
       }),
     );
-  const kubectl = await probeTool('kubectl', ['version', '--client', '-o', 'json']);
+  const kubectl = await probeTool('kubectl', ['version', '--client', '-o', 'json'], { env });
   let kubectlOut = kubectl.stdout;
   try {
     kubectlOut = JSON.parse(kubectl.stdout).clientVersion.gitVersion;
@@ -197,18 +197,18 @@ export async function runDoctor(opts: DoctorOptions): Promise<Check[]> {
       fix: INSTALL.kubectl,
     }),
   );
-  const istioctl = await probeTool(await findIstioctl(opts.istioVersion, env), [
-    'version',
-    '--remote=false',
-    '--short',
-  ]);
+  const istioctl = await probeTool(
+    await findIstioctl(opts.istioVersion, env),
+    ['version', '--remote=false', '--short'],
+    { env },
+  );
   const istioCheck = evaluateIstioctl({
     missing: istioctl.missing,
     output: istioctl.stdout,
     istioVersion: opts.istioVersion,
     env,
   });
-  const helm = await probeTool('helm', ['version', '--short']);
+  const helm = await probeTool('helm', ['version', '--short'], { env });
   const helmCheck = evaluateTool({
     name: 'helm',
     missing: helm.missing,
@@ -246,7 +246,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<Check[]> {
         REQUIRED.maxUserInstances,
       ),
     );
-    const clusters = kind && !kind.missing ? await probeTool('kind', ['get', 'clusters']) : undefined;
+    const clusters =
+      kind && !kind.missing ? await probeTool('kind', ['get', 'clusters'], { env }) : undefined;
     const exists = clusters?.stdout.split('\n').some((l) => l.trim() === opts.clusterName) ?? false;
     if (exists) checks.push(...(await clusterChecks(opts, `kind-${opts.clusterName}`)));
     else

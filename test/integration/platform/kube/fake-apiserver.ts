@@ -23,6 +23,9 @@ const RESOURCES: Record<string, Array<{ name: string; kind: string; namespaced: 
     { name: 'daemonsets', kind: 'DaemonSet', namespaced: true },
   ],
   '/apis/batch/v1': [{ name: 'jobs', kind: 'Job', namespaced: true }],
+  '/apis/apiextensions.k8s.io/v1': [
+    { name: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false },
+  ],
   '/apis/gateway.networking.k8s.io/v1': [{ name: 'gateways', kind: 'Gateway', namespaced: true }],
   '/apis/security.istio.io/v1': [
     { name: 'authorizationpolicies', kind: 'AuthorizationPolicy', namespaced: true },
@@ -72,6 +75,8 @@ export class FakeApiServer {
   readonly raw = new Map<string, { status?: number; body: string | Obj; contentType?: string }>();
   /** Called on each GET of an object: may return a status to put on it (scripted readiness). */
   statusOf?: (path: string, obj: Obj, gets: number) => Obj | undefined;
+  /** Called after each server-side apply (tests create the pods a Job would). */
+  onApply?: (path: string, obj: Obj) => void;
   /** Paths answered with 403 (RBAC tests). */
   readonly forbidden = new Set<string>();
   private gets = new Map<string, number>();
@@ -232,12 +237,22 @@ export class FakeApiServer {
           ...(prev?.status ? { status: prev.status } : {}),
         };
         this.objects.set(path, obj);
+        this.onApply?.(path, obj);
         return { status: prev ? 200 : 201, body: obj };
       }
       const obj = this.objects.get(path);
       if (!obj) return notFound;
       if (rec.method === 'DELETE') {
         this.objects.delete(path);
+        // A Job takes its pods with it (propagationPolicy Background).
+        if (p.resource === 'jobs')
+          for (const [k, o] of [...this.objects.entries()])
+            if (k.includes(`/namespaces/${p.namespace}/pods/`) && o.metadata?.labels?.['job-name'] === p.name)
+              this.objects.delete(k);
+        // A namespace takes its objects with it.
+        if (p.resource === 'namespaces')
+          for (const k of [...this.objects.keys()])
+            if (k.includes(`/namespaces/${p.name}/`)) this.objects.delete(k);
         return {
           status: 200,
           body: {
