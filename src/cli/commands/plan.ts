@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, MeshbenchError } from '../../errors.ts';
+import { bundleAgent } from '../../load/agent/bundle.ts';
 import { buildKubePlan } from '../../platform/kube/plan.ts';
 import { buildPlanFiles, renderKubePlan } from '../../platform/kube/render-plan.ts';
 import { expandSuite } from '../../suite/expand.ts';
@@ -37,11 +38,15 @@ export const planCommand: Command = {
   description:
     'Example: meshbench plan --platform kind suites/waypoint-sharing.suite.ts --out plan/\n' +
     'Prints the steps and schema-valid manifests as YAML on stdout; --out also writes one file per manifest.\n' +
-    'The agent bundle is shown as a placeholder; `meshbench run` bundles src/load/agent/main.ts with esbuild.',
+    'The agent bundle is a placeholder unless --bundle; `meshbench run` bundles src/load/agent/main.ts with esbuild.',
   options: {
     platform: { type: 'string', arg: 'NAME', help: 'kind (default) or cluster' },
     driver: { type: 'string', arg: 'NAME', help: "In-cluster load: agent or fortio (default: the suite's)" },
     out: { type: 'string', arg: 'DIR', help: 'Also write plan.yaml and one YAML file per manifest into DIR' },
+    bundle: {
+      type: 'boolean',
+      help: 'Embed the real agent bundle (esbuild, ~0.75 MB per ConfigMap) instead of a placeholder',
+    },
     'install-istio': {
       type: 'boolean',
       help: 'cluster platform: plan an Istio install instead of using the one there',
@@ -54,7 +59,13 @@ export const planCommand: Command = {
     const driver = flagDriver(values.driver);
     const valid = await readSuite(file);
     const plan = expandSuite(valid, { platform, source: file });
-    const kp = buildKubePlan(plan, { platform, driver, installIstio: values['install-istio'] === true });
+    const agentBundle = values.bundle === true ? await bundleAgent() : undefined;
+    const kp = buildKubePlan(plan, {
+      agentBundle,
+      platform,
+      driver,
+      installIstio: values['install-istio'] === true,
+    });
     // Every manifest is checked against its schema before anything is printed.
     for (const s of kp.steps) for (const m of s.manifests) m.validate();
     io.stdout.write(renderKubePlan(kp));
