@@ -81,7 +81,7 @@ export function buildCompareMarkdown(c: Comparison): string {
   const lines = [
     `## meshbench compare — ${c.regressions ? '❌' : '✅'} ${headline(c)}`,
     '',
-    `Baseline \`${md(c.baseline.id)}\` (${md(c.baseline.startedAt)}${c.baseline.git ? `, git ${md(c.baseline.git)}` : ''}, ${c.baseline.repeats} repeat(s)) → candidate \`${md(c.candidate.id)}\` (${md(c.candidate.startedAt)}${c.candidate.git ? `, git ${md(c.candidate.git)}` : ''}, ${c.candidate.repeats} repeat(s)). Suite ${md(c.candidate.suite)} on ${md(c.candidate.platform)}.`,
+    `Baseline **${md(c.baseline.id)}** (${md(c.baseline.startedAt)}${c.baseline.git ? `, git ${md(c.baseline.git)}` : ''}, ${c.baseline.repeats} repeat(s)) → candidate **${md(c.candidate.id)}** (${md(c.candidate.startedAt)}${c.candidate.git ? `, git ${md(c.candidate.git)}` : ''}, ${c.candidate.repeats} repeat(s)). Suite ${md(c.candidate.suite)} on ${md(c.candidate.platform)}.`,
     '',
     ...c.notes.map((n) => `> ${md(n)}`),
     ...(c.notes.length ? [''] : []),

@@ -32,7 +32,7 @@ export function buildSummaryMarkdown(input: {
       '',
     );
   lines.push(
-    `Run \`${md(f.id)}\` on **${md(f.platform)}**, started ${md(f.startedAt)}${f.git ? `, git ${md(f.git)}` : ''}.`,
+    `Run **${md(f.id)}** on **${md(f.platform)}**, started ${md(f.startedAt)}${f.git ? `, git ${md(f.git)}` : ''}.`,
     `Load: ${md(f.load)}; stagger: ${md(f.stagger)}.${f.repeats > 1 ? ` ${f.repeats} repeats (±sd across repeats).` : ''}`,
     '',
     '### Latency, errors and rate per tenant',
