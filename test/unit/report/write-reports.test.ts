@@ -48,3 +48,38 @@ describe('writeReports', () => {
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('failures="0"');
   });
 });
+
+describe('writeReports on partial runs', () => {
+  it('renders a run aborted before anything was measured', async () => {
+    const r = structuredClone(result);
+    r.variants = [];
+    r.meta.complete = false;
+    r.meta.abort = { reason: 'SIGINT', code: 'ABORTED' };
+    const out = join(dir, 'empty');
+    const paths = await writeReports(r, out);
+    expect(paths).toContain(join(out, 'report.html'));
+    const md = readFileSync(join(out, 'summary.md'), 'utf8');
+    expect(md).toContain('**Incomplete run**: ABORTED: SIGINT');
+    // Every threshold fails with a note rather than passing on nothing.
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('was not measured');
+  });
+
+  it('renders a run whose second variant failed with no tenants and an incomplete tenant', async () => {
+    const r = structuredClone(result);
+    r.variants[1] = {
+      ...r.variants[1],
+      complete: false,
+      tenants: [],
+      cpu: [],
+      stats: [],
+      error: { code: 'PLATFORM_FAILED', message: 'waypoint exited' },
+    };
+    r.variants[0].tenants[1].load.incomplete = true;
+    r.variants[0].complete = false;
+    const out = join(dir, 'partial');
+    await writeReports(r, out);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('PLATFORM_FAILED waypoint exited');
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('dedicated (partial)');
+  });
+});
