@@ -49,6 +49,13 @@ export interface KubePlatformOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+function describeCheck(c: Check): string {
+  const facts = [c.found ? `found ${c.found}` : '', c.need ? `need ${c.need}` : '', c.detail ?? '']
+    .filter(Boolean)
+    .join('; ');
+  return `${c.name} ${c.status}${facts ? ` (${facts})` : ''}${c.fix ? ` — fix: ${c.fix}` : ''}`;
+}
+
 /** Checks that block a run; inotify limits only warn (kind may still work with fewer pods). */
 function blocking(c: Check): boolean {
   return !(c.status === 'ok' || c.status === 'skipped' || c.name.startsWith('inotify'));
@@ -101,7 +108,7 @@ export class KubePlatform implements Platform {
           'PLATFORM_UNAVAILABLE',
           `the ${this.name} platform cannot run here: ${bad.map((c) => c.name).join(', ')} ${bad.length === 1 ? 'is' : 'are'} missing or failing`,
           {
-            details: formatChecks(bad).split('\n'),
+            details: bad.map(describeCheck),
             fix: `apply the fixes above, then check again with \`meshbench doctor --platform ${this.name}\``,
           },
         );
