@@ -40,7 +40,8 @@ interface Conn {
   status: number;
   inFlight: boolean;
   finished: boolean;
-  controller: Dispatcher.DispatchController | null;
+  /** Aborts the request in flight (from undici's onConnect). */
+  abort: ((err?: Error) => void) | null;
   timer: NodeJS.Timeout | null;
   fire: () => void;
 }
@@ -94,7 +95,7 @@ export class PacedEngine {
         status: 0,
         inFlight: false,
         finished: false,
-        controller: null,
+        abort: null,
         timer: null,
       } as unknown as Conn;
       this.conns.push(conn);
@@ -223,13 +224,15 @@ export class PacedEngine {
     const complete = (c: Conn, err: unknown): void => {
       if (!c.inFlight) return;
       c.inFlight = false;
-      c.controller = null;
+      c.abort = null;
       const endAtReq = clock();
       if ((err as { code?: string } | undefined)?.code !== ABORTED_CODE)
         rec.complete(c.intendedAt, c.sentAt, endAtReq, c.status, err);
       if (c.client.destroyed || c.client.closed) c.client = this.newClient();
       c.k++;
-      next(c);
+      // After an error undici is still inside its own clean-up loop: dispatching from here would re-enter it.
+      if (err === undefined) next(c);
+      else setImmediate(next, c);
     };
 
     for (const c of this.conns) {
@@ -237,27 +240,31 @@ export class PacedEngine {
         c.timer = null;
         next(c);
       };
+      // undici's legacy handler shape: the newer one is wrapped per request (two objects and header parsing).
       c.handler = {
-        onRequestStart(controller) {
-          c.controller = controller;
+        onConnect(abort: (err?: Error) => void) {
+          c.abort = abort;
         },
-        onResponseStart(_controller, statusCode) {
+        onHeaders(statusCode: number) {
           c.status = statusCode;
+          return true;
         },
-        onResponseData() {},
-        onResponseEnd() {
+        onData() {
+          return true;
+        },
+        onComplete() {
           complete(c, undefined);
         },
-        onResponseError(_controller, err) {
+        onError(err: Error) {
           complete(c, err);
         },
-      };
+      } as unknown as Dispatcher.DispatchHandler;
     }
 
     const abortInFlight = (reason: Error): void => {
       for (const c of this.conns) {
         if (!c.inFlight) continue;
-        if (c.controller) c.controller.abort(reason);
+        if (c.abort) c.abort(reason);
         else c.client.destroy(reason).catch(() => {});
       }
     };
@@ -268,7 +275,7 @@ export class PacedEngine {
       const now = clock();
       for (const c of this.conns) {
         if (c.inFlight && now - c.sentAt >= timeoutMs) {
-          if (c.controller) c.controller.abort(TIMEOUT_ERROR);
+          if (c.abort) c.abort(TIMEOUT_ERROR);
           else c.client.destroy(TIMEOUT_ERROR).catch(() => {});
         }
       }

@@ -1,0 +1,247 @@
+/**
+ * Engine fidelity and cost benchmark (not a test): meshbench's paced engine against autocannon (rate mode),
+ * hey (-q) and wrk (closed loop, for cost), in the same run, against a local server whose own answer times are
+ * the truth. `npm run bench:engine -- [--json] [--duration 20s] [--rate 6500] [--connections 650]
+ * [--scenarios fixed,mixed] [--tools meshbench,autocannon,hey,wrk] [--no-stall]`
+ * Human table on stderr; with --json the result on stdout.
+ */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { execa } from 'execa';
+import { parseDuration } from '../src/suite/duration.ts';
+import { decodeHistogram, latencyStats } from '../src/metrics/histogram.ts';
+import type { RunnerOutput } from './engine-runner.ts';
+import { parseHeyCsv, parseWrk } from './engine-peers.ts';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const json = argv.includes('--json');
+const durationMs = parseDuration(flag('duration') ?? '20s') ?? 20_000;
+const rate = Number(flag('rate') ?? 6500);
+const connections = Number(flag('connections') ?? 650);
+const scenarios = (flag('scenarios') ?? 'fixed,mixed').split(',') as ('fixed' | 'mixed')[];
+const tools = (flag('tools') ?? 'meshbench,autocannon,hey,wrk').split(',');
+const withStall = !argv.includes('--no-stall');
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+/** CPU time (ms) of this process's reaped children, from /proc/self/stat (cutime + cstime, clock ticks). */
+function childrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields after the command: index 13 = cutime, 14 = cstime (stat(5) fields 16 and 17); 100 ticks/s.
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+}
+
+async function installed(bin: string): Promise<boolean> {
+  const r = await execa('which', [bin], { reject: false });
+  return r.exitCode === 0;
+}
+
+interface ServerHandle {
+  url: string;
+  stop(): Promise<void>;
+  truth(): Promise<{ p50Ms: number; p90Ms: number; p99Ms: number; p999Ms: number; count: number }>;
+}
+
+async function startServer(profile: 'fixed' | 'mixed'): Promise<ServerHandle> {
+  const child = execa(
+    'node',
+    ['--import', 'tsx', 'bench/servers/delay-server.ts', '--delay', '5', '--profile', profile],
+    {
+      reject: false,
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()).port));
+    child.once('exit', () => reject(new Error('delay server exited')));
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  const truth = async () => {
+    const s = (await (await fetch(`${url}__stats`)).json()) as { histogram: string };
+    const st = latencyStats(decodeHistogram(s.histogram));
+    return { p50Ms: st.p50Ms, p90Ms: st.p90Ms, p99Ms: st.p99Ms, p999Ms: st.p999Ms, count: st.count };
+  };
+  return {
+    url,
+    truth,
+    async stop() {
+      child.kill('SIGTERM');
+      await child;
+    },
+  };
+}
+
+interface ToolRow {
+  tool: string;
+  mode: 'open' | 'closed';
+  achievedRps: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  p999Ms: number | null;
+  cpuMsPerRequest: number;
+  errors: number;
+  /** The server's own answer times during this tool's run. */
+  serverP50Ms: number;
+  serverP99Ms: number;
+  /** |reported p99 − server p99| (open-loop tools). */
+  p99ErrorMs: number | null;
+  notes?: string[];
+}
+
+async function runNodeRunner(config: object): Promise<RunnerOutput> {
+  const r = await execa('node', ['--import', 'tsx', 'bench/engine-runner.ts', JSON.stringify(config)], {
+    reject: false,
+    timeout: durationMs + 60_000,
+  });
+  if (r.exitCode !== 0) throw new Error(`runner failed: ${r.stderr.split('\n').slice(-5).join(' | ')}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as RunnerOutput;
+}
+
+async function runTool(
+  tool: string,
+  url: string,
+): Promise<Omit<ToolRow, 'serverP50Ms' | 'serverP99Ms' | 'p99ErrorMs'>> {
+  const seconds = Math.round(durationMs / 1000);
+  if (tool === 'meshbench' || tool === 'autocannon') {
+    const o = await runNodeRunner({ tool, url, rate, connections, durationMs });
+    return {
+      tool,
+      mode: 'open',
+      achievedRps: o.achievedRps,
+      p50Ms: o.p50Ms,
+      p90Ms: o.p90Ms,
+      p99Ms: o.p99Ms,
+      p999Ms: o.p999Ms,
+      cpuMsPerRequest: o.cpuMs / Math.max(1, o.requests),
+      errors: o.errors,
+      notes: o.notes,
+    };
+  }
+  const cpu0 = childrenCpuMs();
+  if (tool === 'hey') {
+    const perWorker = rate / connections;
+    const r = await execa(
+      'hey',
+      ['-c', String(connections), '-q', String(perWorker), '-z', `${seconds}s`, '-o', 'csv', url],
+      {
+        reject: false,
+        maxBuffer: 512 * 1024 * 1024,
+      },
+    );
+    const cpu = childrenCpuMs() - cpu0;
+    const h = parseHeyCsv(r.stdout, seconds);
+    return { tool, mode: 'open', ...h, cpuMsPerRequest: cpu / Math.max(1, h.requests) };
+  }
+  // wrk: closed loop (its natural mode), one thread, for the cost per request.
+  const r = await execa('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], {
+    reject: false,
+  });
+  const cpu = childrenCpuMs() - cpu0;
+  const w = parseWrk(r.stdout);
+  return { tool, mode: 'closed', ...w, cpuMsPerRequest: cpu / Math.max(1, w.requests) };
+}
+
+const started = new Date().toISOString();
+const load0 = loadavg();
+const available = [];
+for (const t of tools) if (t === 'meshbench' || t === 'autocannon' || (await installed(t))) available.push(t);
+log(
+  `engine fidelity: ${rate} rps over ${connections} connections, ${durationMs / 1000}s per tool; tools ${available.join(', ')}; load average ${load0.map((l) => l.toFixed(2)).join(' ')}`,
+);
+
+const results = [];
+for (const profile of scenarios) {
+  const server = await startServer(profile);
+  const rows: ToolRow[] = [];
+  try {
+    for (const tool of available) {
+      await server.truth(); // reset the server's histogram
+      log(`  [${profile}] ${tool} …`);
+      try {
+        const row = await runTool(tool, server.url);
+        const t = await server.truth();
+        rows.push({
+          ...row,
+          serverP50Ms: t.p50Ms,
+          serverP99Ms: t.p99Ms,
+          p99ErrorMs: row.mode === 'open' ? Math.abs(row.p99Ms - t.p99Ms) : null,
+        });
+      } catch (err) {
+        log(`    ${tool} failed: ${(err as Error).message}`);
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  const mesh = rows.find((r) => r.tool === 'meshbench');
+  results.push({
+    scenario: {
+      name: profile === 'fixed' ? 'fixed 5 ms' : 'mixed: 90% 5 ms, 9% 15 ms, 1% 50 ms',
+      rate,
+      connections,
+      durationS: durationMs / 1000,
+      serverP50Ms: mesh?.serverP50Ms ?? null,
+      serverP99Ms: mesh?.serverP99Ms ?? null,
+    },
+    tools: rows,
+  });
+}
+
+let stall = null;
+if (withStall) {
+  const server = await startServer('fixed');
+  try {
+    log('  [stall] meshbench with a 1 s server stall at mid-run …');
+    const o = await runNodeRunner({
+      tool: 'meshbench',
+      url: server.url,
+      rate,
+      connections,
+      durationMs,
+      stallMs: 1000,
+    });
+    stall = {
+      intended: { p50Ms: o.p50Ms, p99Ms: o.p99Ms, p999Ms: o.p999Ms },
+      actual: o.actual,
+      note: 'requests due during the stall are late: visible from the intended start, hidden from the actual start',
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+const out = {
+  startedAt: started,
+  machine: { loadAverageBefore: load0, loadAverageAfter: loadavg() },
+  command: `npm run bench:engine -- ${argv.join(' ')}`.trim(),
+  scenarios: results,
+  stall,
+};
+
+const f = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '—' : v.toFixed(d));
+for (const s of results) {
+  log(
+    `\n${s.scenario.name}: server truth p50 ${f(s.scenario.serverP50Ms)} ms, p99 ${f(s.scenario.serverP99Ms)} ms`,
+  );
+  log(
+    '  tool         mode    rps       p50     p90     p99     p99.9   srv p99  |p99 err|  cpu ms/req  errors',
+  );
+  for (const r of s.tools)
+    log(
+      `  ${r.tool.padEnd(12)} ${r.mode.padEnd(7)} ${f(r.achievedRps, 0).padStart(7)} ${f(r.p50Ms).padStart(7)} ${f(r.p90Ms).padStart(7)} ${f(r.p99Ms).padStart(7)} ${f(r.p999Ms).padStart(7)} ${f(r.serverP99Ms).padStart(8)} ${f(r.p99ErrorMs).padStart(9)} ${f(r.cpuMsPerRequest, 4).padStart(11)} ${String(r.errors).padStart(7)}`,
+    );
+}
+if (stall)
+  log(
+    `\nstall (1 s at mid-run): intended-start p99 ${f(stall.intended.p99Ms)} ms, p99.9 ${f(stall.intended.p999Ms)} ms; actual-start p99 ${f(stall.actual?.p99Ms)} ms, p99.9 ${f(stall.actual?.p999Ms)} ms`,
+  );
+log(
+  `load average after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+if (json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
