@@ -2,9 +2,8 @@
  * The client side of the mesh (what ztunnel does) inside a Bookinfo process: each call goes to the
  * waypoint serving the destination, or straight to the service, carrying the caller's identity.
  */
-import { Pool } from 'undici';
 import { DESTINATION_HEADER, SOURCE_NAMESPACE_HEADER, SOURCE_SA_HEADER, serviceHost } from './destination.ts';
-import { type ForwardedResponse, forward } from './forward.ts';
+import { RawPool, type RawResponse } from './raw-pool.ts';
 
 /** Where calls to one service go: a waypoint or the service itself. */
 export interface Route {
@@ -17,15 +16,15 @@ export interface Route {
 /**
  * Keep-alive connections each calling service opens per destination service (its own client pool, as
  * separate pods would). Small enough that a namespace's app connections plus its load (65 at scale
- * 0.1) stay within the scaled 1.24 internal-cluster limit (102) with a dedicated waypoint.
+ * 0.1, plus 3 × 6) stay within the scaled 1.24 internal-cluster limit (102) with a dedicated waypoint.
  */
-export const APP_POOL_CONNECTIONS = 10;
+export const APP_POOL_CONNECTIONS = 6;
 const CALL_TIMEOUT_MS = 10_000;
 
 export class MeshClient {
   private routes: Record<string, Route> = {};
   /** Pools keyed by `caller|service|port`. */
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, RawPool>();
 
   constructor(readonly namespace: string) {}
 
@@ -41,26 +40,21 @@ export class MeshClient {
     }
   }
 
-  private pool(caller: string, service: string, port: number): Pool {
+  private pool(caller: string, service: string, port: number): RawPool {
     const key = `${caller}|${service}|${port}`;
     let p = this.pools.get(key);
     if (!p) {
-      p = new Pool(`http://127.0.0.1:${port}`, {
-        connections: APP_POOL_CONNECTIONS,
-        keepAliveTimeout: 60_000,
-        headersTimeout: CALL_TIMEOUT_MS,
-        bodyTimeout: CALL_TIMEOUT_MS,
-      });
+      p = new RawPool(port, APP_POOL_CONNECTIONS);
       this.pools.set(key, p);
     }
     return p;
   }
 
   /** GET `path` on `service` in this namespace as service account `sa`. */
-  call(input: { service: string; path: string; sa: string }): Promise<ForwardedResponse> {
+  call(input: { service: string; path: string; sa: string }): Promise<RawResponse> {
     const route = this.routes[input.service];
     if (!route) return Promise.reject(new Error(`no route to ${input.service}.${this.namespace}`));
-    return forward(this.pool(input.sa, input.service, route.port), {
+    return this.pool(input.sa, input.service, route.port).request({
       path: input.path,
       method: 'GET',
       headers: [
@@ -71,7 +65,7 @@ export class MeshClient {
         SOURCE_SA_HEADER,
         input.sa,
       ],
-      body: null,
+      timeoutMs: CALL_TIMEOUT_MS,
     });
   }
 

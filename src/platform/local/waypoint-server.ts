@@ -5,7 +5,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Pool } from 'undici';
-import { forward } from './forward.ts';
 import type { PolicySpec } from '../../topology/model.ts';
 import { evaluateAuthz } from './authz.ts';
 import { type BreakerLimits, decideBreaker, InternalClusterSlots } from './breaker.ts';
@@ -18,6 +17,7 @@ import {
   serviceKey,
 } from './destination.ts';
 import { EmulatedQuota } from './quota-emulation.ts';
+import { RawPool } from './raw-pool.ts';
 import { formatWaypointStats, WaypointStats } from './waypoint-stats.ts';
 
 /** Everything a waypoint process needs (passed as JSON on its command line). */
@@ -80,6 +80,15 @@ function reply(res: ServerResponse, status: number, body: string, flags?: string
   res.end(body);
 }
 
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (d: Buffer) => parts.push(d));
+    req.on('end', () => resolve(Buffer.concat(parts)));
+    req.on('error', reject);
+  });
+}
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -130,21 +139,16 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
   const internal =
     config.istioBehaviour === '1.24' ? new InternalClusterSlots(config.limits.maxConnections) : null;
   const quota = config.emulateQuota ? new EmulatedQuota(config.cpuLimit) : null;
-  const pools = new Map<string, Pool>();
+  const pools = new Map<string, RawPool>();
   const inflight = new Map<string, { inflight: number }>();
   const admits = new Set(config.admits);
   const services: Record<string, number> = { ...config.services };
   stats.cluster(INTERNAL_CLUSTER);
 
-  const poolFor = (key: string, port: number): Pool => {
+  const poolFor = (key: string, port: number): RawPool => {
     let pool = pools.get(key);
     if (!pool) {
-      pool = new Pool(`http://127.0.0.1:${port}`, {
-        connections: config.limits.maxConnections,
-        keepAliveTimeout: 60_000,
-        headersTimeout: UPSTREAM_TIMEOUT_MS,
-        bodyTimeout: UPSTREAM_TIMEOUT_MS,
-      });
+      pool = new RawPool(port, config.limits.maxConnections);
       pools.set(key, pool);
     }
     return pool;
@@ -227,12 +231,15 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
       if (!HOP_BY_HOP.has(raw[i].toLowerCase())) headers.push(raw[i], raw[i + 1]);
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
     try {
-      const up = await forward(poolFor(clusterName, port), {
+      const body = hasBody ? await readBody(req) : undefined;
+      const up = await poolFor(clusterName, port).request({
         path: req.url ?? '/',
         method: req.method ?? 'GET',
         headers,
-        body: hasBody ? req : null,
+        body,
+        timeoutMs: UPSTREAM_TIMEOUT_MS,
       });
+      up.headers.push('content-length', String(up.body.length));
       cluster.upstream_rq_completed++;
       if (up.statusCode >= 500) cluster.upstream_rq_5xx++;
       stats.countStatus(up.statusCode);
