@@ -85,19 +85,24 @@ export class KubeSampler implements Sampler {
   }
 
   async sample(): Promise<Sample> {
-    if (Date.now() - this.podsAt > POD_REFRESH_MS) await this.refreshPods();
+    // A transient API or kubelet error must not end the run: that reading is skipped.
+    if (Date.now() - this.podsAt > POD_REFRESH_MS) await this.refreshPods().catch(() => this.pods);
     const at = Date.now();
     const nodes = [...new Set(this.pods.map((p) => p.node).filter(Boolean))];
     const perNode = await Promise.all(
       nodes.map(async (node) => {
-        const base = `/api/v1/nodes/${encodeURIComponent(node)}/proxy`;
-        const [summary, cadvisor] = await Promise.all([
-          this.client.getJson<unknown>(`${base}/stats/summary`),
-          this.client.getText(`${base}/metrics/cadvisor`),
-        ]);
-        return { node, usage: parseSummary(summary), throttling: parseCadvisor(cadvisor) };
+        try {
+          const base = `/api/v1/nodes/${encodeURIComponent(node)}/proxy`;
+          const [summary, cadvisor] = await Promise.all([
+            this.client.getJson<unknown>(`${base}/stats/summary`),
+            this.client.getText(`${base}/metrics/cadvisor`),
+          ]);
+          return [{ node, usage: parseSummary(summary), throttling: parseCadvisor(cadvisor) }];
+        } catch {
+          return [];
+        }
       }),
-    );
+    ).then((r) => r.flat());
     const cpu = new Map<string, CpuReading>();
     for (const { node, usage, throttling } of perNode) {
       cpu.set(`node/${node}`, {
@@ -135,7 +140,9 @@ export class KubeSampler implements Sampler {
     const stats: StatsReading[] = [];
     for (const ref of this.pods.filter((p) => p.waypoint)) {
       const path = `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/pods/${encodeURIComponent(ref.name)}:15020/proxy/stats/prometheus`;
-      const counters = parseEnvoyOverflow(await this.client.getText(path));
+      const text = await this.client.getText(path).catch(() => undefined);
+      if (text === undefined) continue;
+      const counters = parseEnvoyOverflow(text);
       const prev = stats.find((s) => s.component === ref.component);
       if (!prev) stats.push({ component: ref.component, counters });
       else for (const [k, v] of Object.entries(counters)) prev.counters[k] = (prev.counters[k] ?? 0) + v;

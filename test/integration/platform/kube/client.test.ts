@@ -288,3 +288,27 @@ describe('kubeconfig problems', () => {
     expect(e.fix).toBe('use one of: fake');
   });
 });
+
+describe('sampler resilience', () => {
+  it('skips a node whose kubelet does not answer instead of failing the run', async () => {
+    api.put('/api/v1/namespaces/ns-1/pods/p', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'p',
+        namespace: 'ns-1',
+        labels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' },
+      },
+      spec: { nodeName: 'gone-node' },
+      status: { phase: 'Running' },
+    });
+    const sampler = new KubeSampler(client, {
+      waypoints: [{ namespace: 'ns-1', name: 'waypoint' }],
+      services: [],
+    });
+    const s = await sampler.sample();
+    expect(s.cpu).toEqual([]);
+    expect(s.stats).toEqual([]);
+    expect(api.requests.some((r) => r.path === '/api/v1/nodes/gone-node/proxy/stats/summary')).toBe(true);
+  });
+});
