@@ -89,6 +89,10 @@ interface ToolRow {
   serverP99Ms: number;
   /** |reported p99 − server p99| (open-loop tools). */
   p99ErrorMs: number | null;
+  /** meshbench: actual-start p99 and schedule lag p99, for reading its figures. */
+  actualP99Ms?: number;
+  lagP99Ms?: number;
+  errorsByClass?: Record<string, number>;
   notes?: string[];
 }
 
@@ -118,6 +122,9 @@ async function runTool(
       p999Ms: o.p999Ms,
       cpuMsPerRequest: o.cpuMs / Math.max(1, o.requests),
       errors: o.errors,
+      ...(o.actual
+        ? { actualP99Ms: o.actual.p99Ms, lagP99Ms: o.lagP99Ms, errorsByClass: o.errorsByClass }
+        : {}),
       notes: o.notes,
     };
   }

@@ -29,6 +29,7 @@ export interface RunnerOutput {
   /** meshbench: actual-start figures and schedule lag, for the stall check. */
   actual?: { p50Ms: number; p99Ms: number; p999Ms: number };
   lagP99Ms?: number;
+  errorsByClass?: Record<string, number>;
   notes?: string[];
 }
 
@@ -70,6 +71,7 @@ async function runMeshbench(c: RunnerConfig): Promise<RunnerOutput> {
     cpuMs: cpu,
     actual: { p50Ms: s.latencyActual.p50Ms, p99Ms: s.latencyActual.p99Ms, p999Ms: s.latencyActual.p999Ms },
     lagP99Ms: s.scheduleLagP99Ms,
+    errorsByClass: { ...s.errorsByClass, ...(s.skipped ? { skipped: s.skipped } : {}) },
     notes: s.notes,
   };
 }
