@@ -1,4 +1,5 @@
 /** The kind platform: a local kind cluster (created or reused by name), Istio ambient installed at the suite's version. */
+import { kindCgroupReader } from '../kube/cgroup-reader.ts';
 import { KubePlatform, type KubePlatformOptions } from '../kube/platform.ts';
 import { IMAGES } from '../kube/istio-version.ts';
 import type { Platform } from '../types.ts';
@@ -19,6 +20,7 @@ export function createKindPlatform(opts: KindPlatformOptions = {}): Platform {
     log: opts.log,
     driver: opts.driver,
     installIstio: true,
+    cgroupReader: kindCgroupReader,
     ...opts.kube,
     async ensureCluster(plan, io) {
       const name = plan.kube?.clusterName ?? 'meshbench';

@@ -10,6 +10,7 @@ import type { LoadDriver } from '../../load/types.ts';
 import type { RunPlan } from '../../suite/plan.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { Platform, PlatformInfo, Sampler, TenantTarget } from '../types.ts';
+import type { CgroupReader } from './cgroup-reader.ts';
 import { deleteManagedNamespaces, deleteStaleGateways } from './cleanup.ts';
 import { KubeClient } from './client.ts';
 import { doctorPassed, formatChecks, type Check } from './doctor-checks.ts';
@@ -41,6 +42,8 @@ export interface KubePlatformOptions {
   installIstio: boolean;
   /** Overrides the suite's driver (`--driver`). */
   driver?: 'agent' | 'fortio';
+  /** Reads per-container cgroup files on a node for second-level CPU (kind: docker exec). */
+  cgroupReader?: CgroupReader;
   /** Skips the tool preflight (tests against a fake API server). */
   skipPreflight?: boolean;
   /** Time from creating load Jobs to their coordinated start. */
@@ -223,10 +226,14 @@ export class KubePlatform implements Platform {
 
   sampler(): Sampler {
     const { client, plan } = this.need();
-    return new KubeSampler(client, {
-      waypoints: this.topology?.waypoints ?? [],
-      services: plan.tenants.map((t) => ({ namespace: t.namespace, service: t.service })),
-    });
+    return new KubeSampler(
+      client,
+      {
+        waypoints: this.topology?.waypoints ?? [],
+        services: plan.tenants.map((t) => ({ namespace: t.namespace, service: t.service })),
+      },
+      this.opts.cgroupReader,
+    );
   }
 
   loadDriver(): LoadDriver {

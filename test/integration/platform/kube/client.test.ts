@@ -1,11 +1,13 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MeshbenchError } from '../../../../src/errors.ts';
+import { createCgroupReader } from '../../../../src/platform/kube/cgroup-reader.ts';
 import { deleteManagedNamespaces, deleteStaleGateways } from '../../../../src/platform/kube/cleanup.ts';
 import { KubeClient } from '../../../../src/platform/kube/client.ts';
 import { readKubeConfig } from '../../../../src/platform/kube/kubeconfig.ts';
+import { cgroupCandidates } from '../../../../src/platform/kube/parse-cgroup.ts';
 import { buildKubePlan } from '../../../../src/platform/kube/plan.ts';
 import { KubeSampler } from '../../../../src/platform/kube/sampler.ts';
 import { waitForDeploymentAvailable, waitForGatewayProgrammed } from '../../../../src/platform/kube/wait.ts';
@@ -310,5 +312,56 @@ describe('sampler resilience', () => {
     expect(s.cpu).toEqual([]);
     expect(s.stats).toEqual([]);
     expect(api.requests.some((r) => r.path === '/api/v1/nodes/gone-node/proxy/stats/summary')).toBe(true);
+  });
+});
+
+describe('sampler with node cgroup files', () => {
+  it('prefers the node cgroup cpu.stat (second-level) over the Summary API, through a real reader process', async () => {
+    const uid = '0f6a4bd5-3a0e-4c3f-a5f3-7f0a9a3c1e21';
+    api.put('/api/v1/namespaces/ns-1/pods/waypoint-7c9d8b5f6d-x2kqp', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'waypoint-7c9d8b5f6d-x2kqp',
+        namespace: 'ns-1',
+        uid,
+        labels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' },
+      },
+      spec: { nodeName: 'meshbench-worker' },
+      status: {
+        phase: 'Running',
+        qosClass: 'Burstable',
+        containerStatuses: [{ name: 'istio-proxy', containerID: 'containerd://5b1f' }],
+      },
+    });
+    api.raw.set('/api/v1/nodes/meshbench-worker/proxy/stats/summary', {
+      body: JSON.parse(await readFile(join(FIX, 'summary-mesh-node.json'), 'utf8')),
+    });
+    api.raw.set('/api/v1/nodes/meshbench-worker/proxy/metrics/cadvisor', {
+      body: await readFile(join(FIX, 'cadvisor-mesh-node.txt'), 'utf8'),
+    });
+    // A copy of the node's cgroup tree, read by the same `sh` script docker exec runs on kind.
+    const root = join(dir, 'node-root');
+    const [path] = cgroupCandidates({ podUid: uid, qosClass: 'Burstable', containerId: '5b1f' });
+    await mkdir(join(root, dirname(path)), { recursive: true });
+    await writeFile(
+      join(root, path),
+      'usage_usec 815000000\nnr_periods 12900\nnr_throttled 4130\nthrottled_usec 312000000\n',
+    );
+    const reader = createCgroupReader({ prefix: () => [], root });
+    const sampler = new KubeSampler(
+      client,
+      { waypoints: [{ namespace: 'ns-1', name: 'waypoint' }], services: [] },
+      reader,
+    );
+    const s = await sampler.sample();
+    expect(s.cpu.find((c) => c.component === 'ns-1/waypoint')).toMatchObject({
+      cpuSeconds: 815,
+      periods: 12900,
+      throttledPeriods: 4130,
+      throttledSeconds: 312,
+      limitCores: 2,
+      memoryBytes: 91742208,
+    });
   });
 });
