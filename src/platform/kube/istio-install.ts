@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { MeshbenchError } from '../../errors.ts';
 import type { WaypointEnvelope } from '../../suite/schema.ts';
 import type { KubeClient } from './client.ts';
 import { findIstioctl } from './doctor.ts';
@@ -26,7 +27,9 @@ export interface InstallInput {
   log?: (line: string) => void;
 }
 
-export async function ensureGatewayApiCrds(input: InstallInput): Promise<'present' | 'installed'> {
+export async function ensureGatewayApiCrds(
+  input: InstallInput & { install?: boolean },
+): Promise<'present' | 'installed'> {
   const crd = await input.client.get(
     'apiextensions.k8s.io/v1',
     'CustomResourceDefinition',
@@ -34,6 +37,15 @@ export async function ensureGatewayApiCrds(input: InstallInput): Promise<'presen
     'gateways.gateway.networking.k8s.io',
   );
   if (crd) return 'present';
+  if (input.install === false) {
+    throw new MeshbenchError(
+      'PLATFORM_UNAVAILABLE',
+      `the Gateway API CRDs are not installed in context ${input.context}`,
+      {
+        fix: `kubectl apply --server-side -f ${gatewayApiInstallUrl(input.istioVersion)} (or run with --install-istio)`,
+      },
+    );
+  }
   await runTool(
     'kubectl',
     ['--context', input.context, 'apply', '--server-side', '-f', gatewayApiInstallUrl(input.istioVersion)],

@@ -133,7 +133,10 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
   step({
     id: 'gateway-api-crds',
     phase: 'istio',
-    description: `Install Gateway API CRDs ${gatewayApiVersion(istio)} (standard channel) when gateways.gateway.networking.k8s.io is absent`,
+    description:
+      platform === 'kind' || opts.installIstio
+        ? `Install Gateway API CRDs ${gatewayApiVersion(istio)} (standard channel) when gateways.gateway.networking.k8s.io is absent`
+        : `Check the Gateway API CRDs are installed (an existing cluster's are left alone; this is the fix when absent)`,
     action: { type: 'command', argv: kubectl('apply', '--server-side', '-f', gatewayApiInstallUrl(istio)) },
   });
   if (platform === 'kind' || opts.installIstio) {

@@ -143,7 +143,8 @@ export class KubePlatform implements Platform {
       signal,
       log: this.log,
     };
-    const crds = await ensureGatewayApiCrds(inst);
+    // An existing cluster's CRDs are part of its installation: left alone unless asked.
+    const crds = await ensureGatewayApiCrds({ ...inst, install: this.opts.installIstio });
     this.versions.gatewayApi = crds === 'installed' ? gatewayApiVersion(istio) : 'present';
     const present = await readIstioVersion(client);
     if (!present || (this.opts.installIstio && this.name === 'kind' && present !== istio)) {

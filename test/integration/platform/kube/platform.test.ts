@@ -246,3 +246,19 @@ describe('fail fast when tools are missing', () => {
     await p.down();
   });
 });
+
+describe('an existing cluster keeps its installation', () => {
+  it('refuses a cluster without the Gateway API CRDs instead of installing them', async () => {
+    seedCluster(() => fortioLog);
+    api.objects.delete(
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gateways.gateway.networking.k8s.io',
+    );
+    const e = (await platformFor('fortio')
+      .up(allVariantsPlan({ platform: 'cluster' }))
+      .catch((x) => x)) as MeshbenchError;
+    expect(e.code).toBe('PLATFORM_UNAVAILABLE');
+    expect(e.message).toContain('Gateway API CRDs are not installed');
+    expect(e.fix).toContain('standard-install.yaml');
+    expect(api.requests.some((r) => r.method === 'PATCH')).toBe(false);
+  });
+});
