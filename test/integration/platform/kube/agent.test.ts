@@ -85,6 +85,19 @@ describe('the in-cluster agent, bundled and delivered as a ConfigMap', () => {
     expect(requests).toBeGreaterThan(300);
   });
 
+  it('runs worker threads from the unpacked engine-worker.js (rates past one core)', async () => {
+    const mount = await mkdtemp(join(dir, 'pod-'));
+    const r = await runPod(mount, {
+      tenant: 'ns-1',
+      startAt: 0,
+      schedule: { ...schedule(), startOffsetMs: 0, durationMs: 1500, workers: 2 },
+    });
+    expect(r.code).toBe(0);
+    const result = parseAgentResult(r.stdout);
+    expect(result?.engine.workers).toBe(2);
+    expect(result?.outcomes.ok).toBeGreaterThan(200);
+  });
+
   it('refuses to run when it comes up after the coordinated start (the stagger would not hold)', async () => {
     const mount = await mkdtemp(join(dir, 'pod-'));
     const r = await runPod(mount, { tenant: 'ns-1', startAt: Date.now() - 5000, schedule: schedule() });
