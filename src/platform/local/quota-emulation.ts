@@ -16,11 +16,21 @@ export class EmulatedQuota {
   private cpuAtStart = cpuMicros();
   private throttledThisPeriod = false;
   private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
-  readonly stats: EmulatedQuotaStats = { periods: 0, throttledPeriods: 0, throttledSeconds: 0 };
+  private readonly createdAt = performance.now();
+  private throttled = { periods: 0, seconds: 0 };
 
   constructor(cores: number, periodMs = 100) {
     this.periodMs = periodMs;
     this.quotaUs = cores * periodMs * 1000;
+  }
+
+  /** Cumulative periods elapsed (busy or idle, as the kernel counts only active ones, close enough) and throttling. */
+  get stats(): EmulatedQuotaStats {
+    return {
+      periods: Math.floor((performance.now() - this.createdAt) / this.periodMs),
+      throttledPeriods: this.throttled.periods,
+      throttledSeconds: this.throttled.seconds,
+    };
   }
 
   /** Call between units of work (each request): blocks when over quota. */
@@ -28,7 +38,6 @@ export class EmulatedQuota {
     const now = performance.now();
     if (now - this.periodStart >= this.periodMs) {
       const elapsed = Math.floor((now - this.periodStart) / this.periodMs);
-      this.stats.periods += elapsed;
       this.periodStart += elapsed * this.periodMs;
       this.cpuAtStart = cpuMicros();
       this.throttledThisPeriod = false;
@@ -36,11 +45,11 @@ export class EmulatedQuota {
     if (cpuMicros() - this.cpuAtStart < this.quotaUs) return;
     const waitMs = this.periodStart + this.periodMs - now;
     if (waitMs <= 0) return;
-    if (!this.throttledThisPeriod) this.stats.throttledPeriods++;
+    if (!this.throttledThisPeriod) this.throttled.periods++;
     this.throttledThisPeriod = true;
     // Atomics.wait sleeps the thread like a throttled cgroup: no CPU, nothing served.
     Atomics.wait(this.sleeper, 0, 0, waitMs);
-    this.stats.throttledSeconds += waitMs / 1000;
+    this.throttled.seconds += waitMs / 1000;
   }
 }
 

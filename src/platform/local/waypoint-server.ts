@@ -138,7 +138,8 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
   const stats = new WaypointStats();
   const internal =
     config.istioBehaviour === '1.24' ? new InternalClusterSlots(config.limits.maxConnections) : null;
-  const quota = config.emulateQuota ? new EmulatedQuota(config.cpuLimit) : null;
+  // Created after the warm-up, which is not billed to the quota (as with cgroups).
+  let quota: EmulatedQuota | null = null;
   const pools = new Map<string, RawPool>();
   const inflight = new Map<string, { inflight: number }>();
   const admits = new Set(config.admits);
@@ -291,6 +292,7 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
     pools.delete(outboundClusterName(WARMUP_DEST));
     inflight.clear();
   }
+  if (config.emulateQuota) quota = new EmulatedQuota(config.cpuLimit);
   return {
     port,
     adminPort,

@@ -10,9 +10,13 @@ process.env.MESHBENCH_TEST_TAG = tag;
 let platform: LocalPlatform | undefined;
 let ports: number[] = [];
 
-async function start(waypoint: Record<string, unknown>, variantName = 'dedicated') {
+async function start(
+  waypoint: Record<string, unknown>,
+  variantName = 'dedicated',
+  enforcement: 'auto' | 'emulated' = 'auto',
+) {
   const plan = buildPlan({}, waypoint);
-  platform = createLocalPlatform();
+  platform = createLocalPlatform({ enforcement });
   await platform.up(plan);
   await platform.apply(plan.variants.find((v) => v.name === variantName)!.topology);
   ports = [];
@@ -87,6 +91,31 @@ describe('Envoy limits at the waypoint', () => {
       expect(c[`${pp}.upstream_cx_overflow`]).toBeGreaterThan(0);
       // Istio ≥ 1.25 has no internal-cluster limit.
       expect(c['cluster.main_internal.upstream_cx_overflow']).toBe(0);
+    } finally {
+      await Promise.all(clients.map((c) => c.destroy()));
+    }
+  });
+});
+
+describe('CPU limit enforcement', () => {
+  it('emulates the quota in-process where cgroups are not used, and records throttling', async () => {
+    const p = await start({ cpuLimit: 0.05 }, 'dedicated', 'emulated');
+    const wp = p.waypoints.get('ns-1/waypoint')!;
+    expect(wp.enforcement).toBe('emulated');
+    expect(wp.cgroup).toBeNull();
+    const clients = Array.from({ length: 8 }, () => new Client(`http://127.0.0.1:${wp.proc.ready.port}`));
+    try {
+      const end = Date.now() + 2500;
+      await Promise.all(
+        clients.map(async (c) => {
+          while (Date.now() < end) await send(c, 'productpage', '/productpage');
+        }),
+      );
+      const s = await p.sampler().sample();
+      const cpu = s.cpu.find((c) => c.component === 'waypoint ns-1/waypoint')!;
+      expect(cpu.enforcement).toBe('emulated');
+      expect(cpu.throttledPeriods).toBeGreaterThan(0);
+      expect(cpu.periods).toBeGreaterThan(cpu.throttledPeriods!);
     } finally {
       await Promise.all(clients.map((c) => c.destroy()));
     }
