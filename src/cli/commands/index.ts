@@ -10,4 +10,14 @@ import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { validateCommand } from './validate.ts';
 
-export const commands: Command[] = [runCommand, validateCommand, planCommand, doctorCommand, loadCommand, reportCommand, compareCommand, upCommand, downCommand];
+export const commands: Command[] = [
+  runCommand,
+  validateCommand,
+  planCommand,
+  doctorCommand,
+  loadCommand,
+  reportCommand,
+  compareCommand,
+  upCommand,
+  downCommand,
+];
