@@ -60,6 +60,7 @@ const peer = await startBare();
 const waypoint = await ComponentProcess.start<{ port: number; adminPort: number; pid: number }>({
   name: 'waypoint',
   entry: 'waypoint-main.ts',
+  nodeArgs: process.env.WAYPOINT_NODE_ARGS ? process.env.WAYPOINT_NODE_ARGS.split(' ') : [],
   config: {
     namespace: 'ns-1',
     name: 'waypoint',

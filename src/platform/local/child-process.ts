@@ -68,10 +68,12 @@ export class ComponentProcess<Ready = unknown> {
     config: unknown;
     cwd?: string;
     timeoutMs?: number;
+    /** Extra Node.js flags (e.g. GC tuning) before `--import tsx`. */
+    nodeArgs?: string[];
   }): Promise<ComponentProcess<R>> {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(HERE, input.entry), JSON.stringify(input.config)],
+      [...(input.nodeArgs ?? []), '--import', 'tsx', join(HERE, input.entry), JSON.stringify(input.config)],
       { cwd: input.cwd ?? process.cwd(), stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env } },
     );
     const proc = new ComponentProcess<R>(input.name, child);
