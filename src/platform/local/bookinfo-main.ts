@@ -14,8 +14,7 @@ exitWithParent(() => running.close());
 createInterface({ input: process.stdin }).on('line', (line) => {
   try {
     const msg = JSON.parse(line) as { seq: number; routes: Parameters<typeof running.setRoutes>[0] };
-    running.setRoutes(msg.routes);
-    process.stdout.write(`${ROUTES_ACK_PREFIX}${msg.seq}\n`);
+    void running.setRoutes(msg.routes).then(() => process.stdout.write(`${ROUTES_ACK_PREFIX}${msg.seq}\n`));
   } catch (e) {
     process.stderr.write(`bad control line: ${(e as Error).message}\n`);
   }

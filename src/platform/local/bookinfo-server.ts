@@ -14,11 +14,19 @@ import {
 } from './bookinfo-pages.ts';
 import { MeshClient, type Route } from './mesh-client.ts';
 
+/** Bookinfo's service-to-service calls: who calls whom, as which service account. */
+const CALL_EDGES = [
+  { caller: 'bookinfo-productpage', service: 'details', path: '/details/0' },
+  { caller: 'bookinfo-productpage', service: 'reviews', path: '/reviews/0' },
+  { caller: 'bookinfo-reviews', service: 'ratings', path: '/ratings/0' },
+];
+
 export interface RunningBookinfo {
   namespace: string;
   ports: Record<BookinfoService, number>;
   client: MeshClient;
-  setRoutes(routes: Record<string, Route>): void;
+  /** Takes new routes and opens the app pools along them; resolves once they are open. */
+  setRoutes(routes: Record<string, Route>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -120,7 +128,10 @@ export async function startBookinfo(input: { namespace: string }): Promise<Runni
     namespace,
     ports,
     client,
-    setRoutes: (routes) => client.setRoutes(routes),
+    async setRoutes(routes) {
+      client.setRoutes(routes);
+      await client.prewarm(CALL_EDGES);
+    },
     async close() {
       for (const s of servers) s.closeAllConnections();
       await Promise.all([...servers.map((s) => new Promise((r) => s.close(r))), client.close()]);

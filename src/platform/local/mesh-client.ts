@@ -16,9 +16,9 @@ export interface Route {
 /**
  * Keep-alive connections each calling service opens per destination service (its own client pool, as
  * separate pods would). Small enough that a namespace's app connections plus its load (65 at scale
- * 0.1, plus 3 × 6) stay within the scaled 1.24 internal-cluster limit (102) with a dedicated waypoint.
+ * 0.1, plus 3 × 4) stay within the scaled 1.24 internal-cluster limit (102) with a dedicated waypoint.
  */
-export const APP_POOL_CONNECTIONS = 6;
+export const APP_POOL_CONNECTIONS = 4;
 const CALL_TIMEOUT_MS = 10_000;
 
 export class MeshClient {
@@ -38,6 +38,21 @@ export class MeshClient {
         void pool.destroy().catch(() => {});
       }
     }
+  }
+
+  /**
+   * Opens every caller's pool to its destinations with one real call per connection, as a
+   * long-running app already holds its connections (through ztunnel) before load arrives; under
+   * Istio 1.24 each of them holds a waypoint internal-cluster connection.
+   */
+  async prewarm(edges: ReadonlyArray<{ caller: string; service: string; path: string }>): Promise<void> {
+    await Promise.all(
+      edges.flatMap((e) =>
+        Array.from({ length: APP_POOL_CONNECTIONS }, () =>
+          this.call({ service: e.service, path: e.path, sa: e.caller }).catch(() => null),
+        ),
+      ),
+    );
   }
 
   private pool(caller: string, service: string, port: number): RawPool {
