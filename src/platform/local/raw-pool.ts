@@ -136,7 +136,7 @@ class RawConnection {
       if (eol < 0) return null;
       const size = Number.parseInt(this.buf.subarray(pos, eol).toString('latin1'), 16);
       if (size === 0) {
-        const end = this.buf.indexOf(CRLFCRLF, eol - 2 < 0 ? 0 : eol - 2);
+        const end = this.buf.indexOf(CRLFCRLF, Math.max(0, eol - 2));
         if (end < 0) return null;
         this.buf = this.buf.subarray(end + 4);
         return Buffer.concat(parts);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatPrometheusText,
+  type PrometheusSample,
   parsePrometheusText,
   sumPrometheus,
 } from '../../../src/metrics/prometheus-text.ts';
@@ -40,7 +41,7 @@ describe('parsePrometheusText', () => {
   });
 
   it('round-trips through formatPrometheusText', () => {
-    const samples = [
+    const samples: PrometheusSample[] = [
       { name: 'a_total', labels: { k: 'q"uote\\' }, value: 3 },
       { name: 'b', labels: {}, value: 1.5 },
     ];
