@@ -3,7 +3,7 @@
  * mesh running; down (or Ctrl-C) stops it and every component with it.
  */
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -89,6 +89,31 @@ describe('meshbench up / down', () => {
     expect(r.exitCode).toBe(0);
     expect(await waitForNoTagged(tag)).toEqual([]);
     for (const p of allPorts(up)) expect(await listening(p)).toBe(false);
+  });
+
+  it('components exit by themselves when `up` is killed with SIGKILL; the next run sweeps its cgroups', async () => {
+    const tag = newTag();
+    const { proc, ready } = startUp(['--variant', 'shared'], tag);
+    const up = await ready;
+    const pid = proc.pid!;
+    proc.kill('SIGKILL');
+    await proc;
+    // Children watch their stdin pipe and parent PID: nothing of this run survives it.
+    expect(await waitForNoTagged(tag, 8000)).toEqual([]);
+    for (const p of allPorts(up)) expect(await listening(p)).toBe(false);
+    const leftover = existsSync('/sys/fs/cgroup/cpu')
+      ? readdirSync('/sys/fs/cgroup/cpu').filter((n) => n.startsWith(`meshbench-${pid}-`))
+      : [];
+    if (leftover.length) {
+      // The dead run could not remove its (now empty) cgroups; the next `up` sweeps them.
+      const next = startUp(['--variant', 'shared'], tag);
+      await next.ready;
+      expect(readdirSync('/sys/fs/cgroup/cpu').filter((n) => n.startsWith(`meshbench-${pid}-`))).toEqual([]);
+      next.proc.kill('SIGINT');
+      await next.proc;
+      expect(await waitForNoTagged(tag)).toEqual([]);
+    }
+    rmSync(up.statePath, { force: true });
   });
 
   it('rejects an unknown variant naming the flag and the choices', async () => {
