@@ -152,6 +152,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     platform ??= await createPlatform(plan.platform, { log });
     const upStart = Date.now();
     await platform.up(plan, { signal, log });
+    if (signal?.aborted) throw signal.reason;
     onEvent({ type: 'platform-up', ms: Date.now() - upStart });
     const info = platform.info();
     Object.assign(result.meta.versions, info.versions);
@@ -162,14 +163,6 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
         aborted = true;
         break;
       }
-      onEvent({
-        type: 'variant-start',
-        index,
-        total: plan.variants.length,
-        name: variant.name,
-        repeat: variant.repeat,
-        expectedMs,
-      });
       const vr = await runVariant({
         plan,
         variant,
@@ -178,6 +171,15 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
         onEvent,
         expectedMs,
         intervalMs: options.sampleIntervalMs ?? 1000,
+        onLoadStart: () =>
+          onEvent({
+            type: 'variant-start',
+            index,
+            total: plan.variants.length,
+            name: variant.name,
+            repeat: variant.repeat,
+            expectedMs,
+          }),
       });
       result.variants.push(vr);
       await writeJsonAtomic(resultPath, result);
@@ -275,6 +277,8 @@ async function runVariant(input: {
   onEvent: RunEventListener;
   expectedMs: number;
   intervalMs: number;
+  /** Called once the topology is applied and load is about to start. */
+  onLoadStart: () => void;
 }): Promise<VariantResult> {
   const { plan, variant, platform, onEvent, expectedMs } = input;
   const startedAt = Date.now();
@@ -292,19 +296,18 @@ async function runVariant(input: {
   const failure = new AbortController();
   let failureError: MeshbenchError | undefined;
   const signal = input.signal ? AbortSignal.any([input.signal, failure.signal]) : failure.signal;
+  let schedules: Record<string, LoadSchedule>;
   try {
     await platform.apply(variant.topology);
+    if (signal.aborted) return { ...base, endedAt: Date.now() };
+    schedules = buildSchedules(plan, platform.targets());
   } catch (e) {
+    // Interrupted while switching topology: nothing was measured, and that is not a failure.
+    if (signal.aborted) return { ...base, endedAt: Date.now() };
     const err = asMeshbenchError(e, `applying variant ${variant.name} failed`);
     return { ...base, endedAt: Date.now(), error: { code: err.code, message: err.message } };
   }
-  let schedules: Record<string, LoadSchedule>;
-  try {
-    schedules = buildSchedules(plan, platform.targets());
-  } catch (e) {
-    const err = asMeshbenchError(e, 'no load targets');
-    return { ...base, endedAt: Date.now(), error: { code: err.code, message: err.message } };
-  }
+  input.onLoadStart();
 
   const loadStart = Date.now();
   const lastCpu = new Map<string, { at: number; cpu: number }>();

@@ -1,0 +1,138 @@
+/**
+ * `meshbench run` as a process on the local platform: a whole (small) suite end to end, an
+ * unmeetable threshold, Ctrl-C in the middle, and a bad results directory. Every test proves
+ * that no process it started is left behind.
+ */
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, runCli } from '../helpers/cli.ts';
+import { newTag, waitForNoTagged } from '../helpers/leaks.ts';
+
+const results = mkdtempSync(join(tmpdir(), 'meshbench-run-'));
+afterAll(() => rmSync(results, { recursive: true, force: true }));
+
+function onlyRunDir(suite: string): string {
+  const dirs = readdirSync(join(results, suite));
+  expect(dirs).toHaveLength(1);
+  return join(results, suite, dirs[0]);
+}
+
+describe('meshbench run --platform local', () => {
+  it('runs every variant and leaves result.json, reports and charts', async () => {
+    const tag = newTag();
+    const r = await runCli(['run', 'fixtures/suites/tiny.suite.ts', '--results', results, '--json'], {
+      env: { MESHBENCH_TEST_TAG: tag },
+      timeout: 120_000,
+    });
+    expect(r.stderr).toMatch(/dedicated/);
+    expect(r.stderr).toMatch(/shared/);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.complete).toBe(true);
+    const dir = onlyRunDir('tiny');
+    expect(out.dir).toBe(dir);
+    const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
+    expect(result.schemaVersion).toBe(1);
+    expect(result.meta).toMatchObject({ complete: true, platform: 'local', suite: { name: 'tiny' } });
+    expect(result.variants.map((v: { name: string }) => v.name)).toEqual(['dedicated', 'shared']);
+    for (const v of result.variants) {
+      expect(v.complete).toBe(true);
+      expect(v.tenants.map((t: { tenant: string }) => t.tenant)).toEqual(['ns-1', 'ns-2']);
+      for (const t of v.tenants) {
+        expect(t.load.requests.completed).toBeGreaterThan(50);
+        expect(typeof t.load.latency.intended).toBe('string');
+      }
+      expect(v.cpu.some((c: { kind: string }) => c.kind === 'waypoint')).toBe(true);
+    }
+    for (const f of ['report.html', 'summary.md', 'junit.xml'])
+      expect(existsSync(join(dir, f)), f).toBe(true);
+    expect(readdirSync(join(dir, 'charts')).filter((f) => f.endsWith('.png')).length).toBeGreaterThan(0);
+    expect(await waitForNoTagged(tag)).toEqual([]);
+  });
+
+  it('exits 99 with the verdict table when a threshold cannot be met', async () => {
+    const tag = newTag();
+    const r = await runCli(['run', 'fixtures/suites/unmeetable.suite.ts', '--results', results], {
+      env: { MESHBENCH_TEST_TAG: tag },
+      timeout: 120_000,
+    });
+    expect(r.exitCode, r.stderr).toBe(99);
+    expect(r.stderr).toMatch(/p\(99\)<0\.001/);
+    expect(r.stderr).toMatch(/FAIL/i);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // a verdict, not a stack trace
+    const junit = readFileSync(join(onlyRunDir('unmeetable'), 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<failure/);
+    expect(await waitForNoTagged(tag)).toEqual([]);
+  });
+
+  it('on Ctrl-C keeps what was measured, marks it incomplete, leaves no process, exits 105', async () => {
+    const tag = newTag();
+    const suite = join(results, 'long.suite.json');
+    writeFileSync(
+      suite,
+      JSON.stringify({
+        name: 'long',
+        tenants: [{ name: 'ns-1' }, { name: 'ns-2', startOffset: '1s' }],
+        load: { rate: 40, connections: 4, duration: '60s', warmup: '1s' },
+        topology: {
+          variants: [
+            { name: 'dedicated', waypoints: 'dedicated' },
+            { name: 'shared', waypoints: 'shared', host: 'ns-1' },
+          ],
+        },
+        platforms: { local: { scale: 1 } },
+      }),
+    );
+    const child = execa(process.execPath, [BIN, 'run', suite, '--results', results], {
+      cwd: ROOT,
+      reject: false,
+      env: { MESHBENCH_TEST_TAG: tag, FORCE_COLOR: '0' },
+      timeout: 120_000,
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    // Interrupt once load has run for a few seconds.
+    const deadline = Date.now() + 60_000;
+    while (!/variant dedicated.*running/.test(stderr) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 5000));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, stderr).toBe(105);
+    const dir = onlyRunDir('long');
+    const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
+    expect(result.meta.complete).toBe(false);
+    expect(result.meta.abort.code).toBe('ABORTED');
+    expect(result.variants).toHaveLength(1);
+    expect(result.variants[0].complete).toBe(false);
+    const load = result.variants[0].tenants[0].load;
+    expect(load.incomplete).toBe(true);
+    expect(load.requests.completed).toBeGreaterThan(20);
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    expect(await waitForNoTagged(tag)).toEqual([]);
+  });
+
+  it('rejects an unusable results directory with exit 2', async () => {
+    const file = join(results, 'not-a-dir');
+    writeFileSync(file, '');
+    const r = await runCli(['run', 'fixtures/suites/tiny.suite.ts', '--results', file]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/RESULTS_DIR: results directory .*not-a-dir cannot be used/);
+  });
+
+  it('rejects bad run flags naming the flag, the value and the fix', async () => {
+    const a = await runCli(['run', 'fixtures/suites/tiny.suite.ts', '--repeat', '0']);
+    expect(a.exitCode).toBe(2);
+    expect(a.stderr).toMatch(/--repeat must be a whole number >= 1 and <= 100, got "0"/);
+    const b = await runCli(['run', 'fixtures/suites/tiny.suite.ts', '--variant', 'sharde']);
+    expect(b.exitCode).toBe(2);
+    expect(b.stderr).toMatch(/--variant sharde is not a variant of suite tiny/);
+    const c = await runCli(['run', 'fixtures/suites/tiny.suite.ts', '--platform', 'kind', '--scale', '0.5']);
+    expect(c.exitCode).toBe(2);
+  });
+});
