@@ -1,8 +1,9 @@
 /**
  * Engine fidelity and cost benchmark (not a test): meshbench's paced engine against autocannon (rate mode),
  * hey (-q) and wrk (closed loop, for cost), in the same run, against a local server whose own answer times are
- * the truth. `npm run bench:engine -- [--json] [--duration 20s] [--rate 6500] [--connections 650]
- * [--scenarios fixed,mixed] [--tools meshbench,autocannon,hey,wrk] [--no-stall]`
+ * the truth. `npm run -s bench:engine -- [--json] [--duration 20s] [--rate 6500] [--connections 650]
+ * [--scenarios fixed,mixed] [--tools meshbench,autocannon,hey,wrk,meshbench-w2,meshbench-undici] [--no-stall]` (-s keeps npm's banner
+ * off stdout)
  * Human table on stderr; with --json the result on stdout.
  */
 import { readFileSync } from 'node:fs';
@@ -110,8 +111,18 @@ async function runTool(
   url: string,
 ): Promise<Omit<ToolRow, 'serverP50Ms' | 'serverP99Ms' | 'p99ErrorMs'>> {
   const seconds = Math.round(durationMs / 1000);
-  if (tool === 'meshbench' || tool === 'autocannon') {
-    const o = await runNodeRunner({ tool, url, rate, connections, durationMs });
+  if (tool.startsWith('meshbench') || tool === 'autocannon') {
+    // 'meshbench-w2': connections split over 2 worker threads; 'meshbench-undici': undici instead of the raw client.
+    const workers = /-w(\d+)$/.exec(tool)?.[1];
+    const o = await runNodeRunner({
+      tool: tool === 'autocannon' ? 'autocannon' : 'meshbench',
+      workers: workers ? Number(workers) : undefined,
+      client: tool.includes('-undici') ? 'undici' : undefined,
+      url,
+      rate,
+      connections,
+      durationMs,
+    });
     return {
       tool,
       mode: 'open',
@@ -155,7 +166,8 @@ async function runTool(
 const started = new Date().toISOString();
 const load0 = loadavg();
 const available = [];
-for (const t of tools) if (t === 'meshbench' || t === 'autocannon' || (await installed(t))) available.push(t);
+for (const t of tools)
+  if (t.startsWith('meshbench') || t === 'autocannon' || (await installed(t))) available.push(t);
 log(
   `engine fidelity: ${rate} rps over ${connections} connections, ${durationMs / 1000}s per tool; tools ${available.join(', ')}; load average ${load0.map((l) => l.toFixed(2)).join(' ')}`,
 );
@@ -224,7 +236,7 @@ if (withStall) {
 const out = {
   startedAt: started,
   machine: { loadAverageBefore: load0, loadAverageAfter: loadavg() },
-  command: `npm run bench:engine -- ${argv.join(' ')}`.trim(),
+  command: `npm run -s bench:engine -- ${argv.join(' ')}`.trim(),
   scenarios: results,
   stall,
 };

@@ -12,6 +12,10 @@ interface RunnerConfig {
   rate: number;
   connections: number;
   durationMs: number;
+  /** meshbench only: HTTP client (default raw). */
+  client?: 'raw' | 'undici';
+  /** meshbench only: worker threads (default 'auto'). */
+  workers?: number;
   /** meshbench only: stall the server (POST /__stall) this long at mid-run. */
   stallMs?: number;
 }
@@ -55,12 +59,13 @@ async function runMeshbench(c: RunnerConfig): Promise<RunnerOutput> {
     timeoutMs: 5000,
     behindSchedule: 'catch-up',
     jitter: 0,
-    workers: 'auto',
+    workers: c.workers ?? 'auto',
+    client: c.client,
   });
   const cpu = cpuMs(process.cpuUsage(cpu0));
   const s = summarizeLoad(r);
   return {
-    tool: 'meshbench',
+    tool: `meshbench${c.client === 'undici' ? '-undici' : ''}${c.workers ? `-w${c.workers}` : ''}`,
     requests: r.requests.completed,
     achievedRps: r.achievedRps,
     p50Ms: s.latency.p50Ms,

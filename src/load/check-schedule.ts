@@ -50,6 +50,8 @@ export function checkSchedule(s: LoadSchedule): MeshbenchError | undefined {
     return bad('startOffset', s.startOffsetMs, 'must be >= 0 ms', 'pass e.g. startOffset 3s');
   if (!(s.jitter >= 0 && s.jitter <= 0.5))
     return bad('jitter', s.jitter, 'must be a fraction between 0 and 0.5', 'pass e.g. jitter 0.1');
+  if (s.client !== undefined && s.client !== 'raw' && s.client !== 'undici')
+    return bad('client', s.client, "must be 'raw' or 'undici'", 'leave it out for the raw client');
   const w = s.workers;
   if (w !== undefined && w !== 'auto' && !(Number.isInteger(w) && w >= 1))
     return bad('workers', w, "must be a whole number >= 1 or 'auto'", 'pass e.g. workers 2');

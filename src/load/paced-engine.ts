@@ -1,13 +1,14 @@
 /**
- * The open-loop paced engine: a fixed pool of keep-alive HTTP/1.1 connections (one undici Client each,
- * pipelining 1), each sending at rate/C with its phase offset by i/C of its interval; latency measured from
- * the intended start. Lean hot path: one reusable dispatch handler and options object per connection, one
- * pacing timer per connection, one timeout sweep per engine, no per-request logging.
+ * The open-loop paced engine: a fixed pool of keep-alive HTTP/1.1 connections (one request in flight each),
+ * each sending at rate/C with its phase offset by i/C of its interval; latency measured from the intended
+ * start. Lean hot path: the request encoded once, one pacing timer per connection, one timeout sweep per
+ * engine, no per-request logging or allocation beyond the timer.
  */
 import { performance } from 'node:perf_hooks';
-import { Client, type Dispatcher } from 'undici';
 import { ABORTED_CODE, TIMEOUT_CODE } from './classify-error.ts';
+import { rawTransportFactory } from './raw-http.ts';
 import { type EngineTally, TallyRecorder, type WindowSnapshot } from './tally.ts';
+import { type Transport, type TransportFactory, undiciTransportFactory } from './transport.ts';
 import type { LoadSchedule } from './types.ts';
 
 /** Epoch ms with sub-ms resolution; comparable across worker threads. */
@@ -28,9 +29,9 @@ const ABORTED_ERROR = markedError(ABORTED_CODE, 'run aborted');
 
 interface Conn {
   index: number;
-  client: Client;
-  opts: Dispatcher.DispatchOptions;
-  handler: Dispatcher.DispatchHandler;
+  transport: Transport;
+  /** Where this connection's request ends go: the warm-up, or the run's completion. */
+  onDone: (err: Error | undefined) => void;
   /** Phase of this connection's first request after the start, ms. */
   phase: number;
   /** Index of the next request of this connection. */
@@ -40,8 +41,6 @@ interface Conn {
   status: number;
   inFlight: boolean;
   finished: boolean;
-  /** Aborts the request in flight (from undici's onConnect). */
-  abort: ((err?: Error) => void) | null;
   timer: NodeJS.Timeout | null;
   fire: () => void;
 }
@@ -54,16 +53,15 @@ export interface EngineRunInput {
   onSecond?: (t: number, w: WindowSnapshot) => void;
 }
 
-function requestParts(schedule: LoadSchedule): { origin: string; path: string } {
-  const u = new URL(schedule.url);
-  return { origin: u.origin, path: `${u.pathname}${u.search}` };
+/** The raw-socket client unless the schedule asks for undici. */
+function transportFactory(schedule: LoadSchedule): TransportFactory {
+  return schedule.client === 'undici' ? undiciTransportFactory(schedule) : rawTransportFactory(schedule);
 }
 
 /** Owns the connections of one event loop (the whole schedule, or one worker's share of it). */
 export class PacedEngine {
   private readonly conns: Conn[] = [];
   private readonly interval: number;
-  private readonly origin: string;
   private readonly notes: string[] = [];
 
   constructor(
@@ -74,20 +72,11 @@ export class PacedEngine {
   ) {
     const rate = schedule.rate ?? 0;
     this.interval = (schedule.connections * 1000) / rate;
-    const { origin, path } = requestParts(schedule);
-    this.origin = origin;
-    const headers = schedule.headers;
+    const factory = transportFactory(schedule);
     for (const index of indices) {
       const conn = {
         index,
-        client: this.newClient(),
-        opts: {
-          origin,
-          path,
-          method: schedule.method,
-          headers,
-          body: schedule.body ?? null,
-        } as Dispatcher.DispatchOptions,
+        onDone: () => {},
         phase: (index * 1000) / rate,
         k: 0,
         intendedAt: 0,
@@ -95,23 +84,18 @@ export class PacedEngine {
         status: 0,
         inFlight: false,
         finished: false,
-        abort: null,
         timer: null,
       } as unknown as Conn;
+      conn.transport = factory({
+        onStatus(status) {
+          conn.status = status;
+        },
+        onDone(err) {
+          conn.onDone(err);
+        },
+      });
       this.conns.push(conn);
     }
-  }
-
-  private newClient(): Client {
-    return new Client(this.origin, {
-      pipelining: 1,
-      keepAliveTimeout: 60_000,
-      keepAliveMaxTimeout: 600_000,
-      // Our own sweep enforces the deadline precisely; undici's coarse timers are only a backstop.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      connectTimeout: this.schedule.timeoutMs,
-    });
   }
 
   /** One unrecorded request per connection (as Fortio does) so connection set-up is not measured. */
@@ -119,21 +103,20 @@ export class PacedEngine {
     const limit = Math.min(this.schedule.timeoutMs, WARMUP_REQUEST_MAX_MS);
     let failed = 0;
     await Promise.all(
-      this.conns.map(async (c) => {
-        try {
-          const res = await c.client.request({
-            path: c.opts.path,
-            method: c.opts.method,
-            headers: this.schedule.headers,
-            body: this.schedule.body ?? null,
-            signal: AbortSignal.timeout(limit),
-          });
-          await res.body.dump();
-        } catch {
-          failed++;
-          if (c.client.destroyed || c.client.closed) c.client = this.newClient();
-        }
-      }),
+      this.conns.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => c.transport.abort(TIMEOUT_ERROR), limit);
+            c.onDone = (err) => {
+              clearTimeout(timer);
+              c.status = 0;
+              if (err) failed++;
+              // Let the transport finish its own clean-up before the run's first send.
+              setImmediate(resolve);
+            };
+            c.transport.send();
+          }),
+      ),
     );
     if (failed > 0) this.notes.push(`${failed} of ${this.conns.length} warm-up requests failed`);
   }
@@ -174,11 +157,7 @@ export class PacedEngine {
       c.inFlight = true;
       c.sentAt = clock();
       rec.sentAt(intendedAt, c.sentAt);
-      try {
-        c.client.dispatch(c.opts, c.handler);
-      } catch (err) {
-        complete(c, err);
-      }
+      c.transport.send();
     };
 
     const next = (c: Conn): void => {
@@ -202,7 +181,8 @@ export class PacedEngine {
       }
       // Up to 1 ms early is sent now (timers have ms granularity); latency then counts from the real send.
       if (intendedAt > now + 1) {
-        c.timer = setTimeout(c.fire, intendedAt - now);
+        // Whole milliseconds: Node keeps one timer list per distinct duration, so fractions would make hundreds.
+        c.timer = setTimeout(c.fire, Math.round(intendedAt - now));
         return;
       }
       if (skip && intendedAt < now) {
@@ -224,11 +204,9 @@ export class PacedEngine {
     const complete = (c: Conn, err: unknown): void => {
       if (!c.inFlight) return;
       c.inFlight = false;
-      c.abort = null;
       const endAtReq = clock();
       if ((err as { code?: string } | undefined)?.code !== ABORTED_CODE)
         rec.complete(c.intendedAt, c.sentAt, endAtReq, c.status, err);
-      if (c.client.destroyed || c.client.closed) c.client = this.newClient();
       c.k++;
       // After an error undici is still inside its own clean-up loop: dispatching from here would re-enter it.
       if (err === undefined) next(c);
@@ -240,32 +218,12 @@ export class PacedEngine {
         c.timer = null;
         next(c);
       };
-      // undici's legacy handler shape: the newer one is wrapped per request (two objects and header parsing).
-      c.handler = {
-        onConnect(abort: (err?: Error) => void) {
-          c.abort = abort;
-        },
-        onHeaders(statusCode: number) {
-          c.status = statusCode;
-          return true;
-        },
-        onData() {
-          return true;
-        },
-        onComplete() {
-          complete(c, undefined);
-        },
-        onError(err: Error) {
-          complete(c, err);
-        },
-      } as unknown as Dispatcher.DispatchHandler;
+      c.onDone = (err) => complete(c, err);
     }
 
     const abortInFlight = (reason: Error): void => {
       for (const c of this.conns) {
-        if (!c.inFlight) continue;
-        if (c.abort) c.abort(reason);
-        else c.client.destroy(reason).catch(() => {});
+        if (c.inFlight) c.transport.abort(reason);
       }
     };
 
@@ -274,10 +232,7 @@ export class PacedEngine {
     const sweep = setInterval(() => {
       const now = clock();
       for (const c of this.conns) {
-        if (c.inFlight && now - c.sentAt >= timeoutMs) {
-          if (c.abort) c.abort(TIMEOUT_ERROR);
-          else c.client.destroy(TIMEOUT_ERROR).catch(() => {});
-        }
+        if (c.inFlight && now - c.sentAt >= timeoutMs) c.transport.abort(TIMEOUT_ERROR);
       }
     }, sweepMs);
 
@@ -329,6 +284,6 @@ export class PacedEngine {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.conns.map((c) => c.client.destroy().catch(() => {})));
+    await Promise.all(this.conns.map((c) => c.transport.close()));
   }
 }

@@ -22,6 +22,8 @@ export interface LoadSchedule {
   jitter: number;
   /** Worker threads; 'auto' picks from the rate. */
   workers?: number | 'auto';
+  /** HTTP client of the paced engine: 'raw' (default; lean raw-socket HTTP/1.1) or 'undici'. */
+  client?: 'raw' | 'undici';
 }
 
 /** Counts by outcome class. `status` holds every non-2xx HTTP status by code. */

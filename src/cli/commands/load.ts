@@ -31,6 +31,15 @@ function parseWorkers(value: unknown): number | 'auto' {
   return flagNumber('workers', value, { min: 1, max: 64, integer: true, example: '2' }) as number;
 }
 
+function parseClient(value: unknown): 'raw' | 'undici' | undefined {
+  if (value === undefined || value === 'raw' || value === 'undici') return value;
+  throw new MeshbenchError('INVALID_FLAG', `--client must be raw or undici, got ${JSON.stringify(value)}`, {
+    input: '--client',
+    value,
+    fix: 'pass --client raw (the default) or --client undici',
+  });
+}
+
 export const loadCommand: Command = {
   name: 'load',
   summary: 'Send load to one URL at a fixed rate (open loop) and report honest latency',
@@ -55,6 +64,7 @@ export const loadCommand: Command = {
       arg: 'F',
       help: 'Random jitter as a fraction of the per-connection interval (0..0.5)',
     },
+    client: { type: 'string', arg: 'NAME', help: 'HTTP client: raw (default, lean) or undici' },
     closed: { type: 'boolean', help: 'Closed loop (max throughput, through autocannon); --rate is ignored' },
     json: {
       type: 'boolean',
@@ -101,6 +111,7 @@ export const loadCommand: Command = {
       behindSchedule: values.skip ? 'skip' : 'catch-up',
       jitter: flagNumber('jitter', values.jitter, { min: 0, max: 0.5, example: '0.1' }) ?? 0,
       workers: parseWorkers(values.workers),
+      client: parseClient(values.client),
     };
     if (schedule.warmupMs >= schedule.durationMs)
       throw new MeshbenchError(

@@ -10,7 +10,7 @@ import {
   startStatusServer,
 } from './helpers.ts';
 
-describe('outcome classes and bad targets', () => {
+describe.each(['raw', 'undici'] as const)('outcome classes and bad targets (%s client)', (client) => {
   let before = 0;
   beforeEach(() => {
     before = liveHandles();
@@ -22,7 +22,9 @@ describe('outcome classes and bad targets', () => {
   it('counts each non-2xx status apart and keeps error latency out of the success histogram', async () => {
     const srv = await startStatusServer((n) => (n % 4 === 0 ? 503 : n % 4 === 1 ? 404 : 200));
     try {
-      const r = await runSchedule(schedule({ url: srv.url, rate: 200, connections: 4, durationMs: 1000 }));
+      const r = await runSchedule(
+        schedule({ client, url: srv.url, rate: 200, connections: 4, durationMs: 1000 }),
+      );
       const { ok, status } = r.outcomes;
       expect(ok + (status['503'] ?? 0) + (status['404'] ?? 0)).toBe(200);
       expect(status['503']).toBeGreaterThan(30);
@@ -40,7 +42,7 @@ describe('outcome classes and bad targets', () => {
   it('a refused port → refused', async () => {
     const port = await freePort();
     const r = await runSchedule(
-      schedule({ url: `http://127.0.0.1:${port}/`, rate: 50, connections: 2, durationMs: 600 }),
+      schedule({ client, url: `http://127.0.0.1:${port}/`, rate: 50, connections: 2, durationMs: 600 }),
     );
     expect(r.outcomes.refused).toBe(30);
     expect(r.outcomes.ok).toBe(0);
@@ -49,7 +51,9 @@ describe('outcome classes and bad targets', () => {
   it('a server that closes every connection → reset', async () => {
     const srv = await startRawServer('reset');
     try {
-      const r = await runSchedule(schedule({ url: srv.url, rate: 50, connections: 2, durationMs: 600 }));
+      const r = await runSchedule(
+        schedule({ client, url: srv.url, rate: 50, connections: 2, durationMs: 600 }),
+      );
       expect(r.outcomes.reset).toBe(30);
     } finally {
       await srv.close();
@@ -59,7 +63,9 @@ describe('outcome classes and bad targets', () => {
   it('malformed HTTP → other, by parser error code', async () => {
     const srv = await startRawServer('malformed');
     try {
-      const r = await runSchedule(schedule({ url: srv.url, rate: 50, connections: 2, durationMs: 600 }));
+      const r = await runSchedule(
+        schedule({ client, url: srv.url, rate: 50, connections: 2, durationMs: 600 }),
+      );
       const codes = Object.keys(r.outcomes.other);
       expect(r.requests.completed).toBe(30);
       expect(codes.length).toBeGreaterThan(0);
@@ -74,7 +80,7 @@ describe('outcome classes and bad targets', () => {
     try {
       const t0 = Date.now();
       const r = await runSchedule(
-        schedule({ url: srv.url, rate: 20, connections: 2, durationMs: 1000, timeoutMs: 300 }),
+        schedule({ client, url: srv.url, rate: 20, connections: 2, durationMs: 1000, timeoutMs: 300 }),
       );
       const elapsed = Date.now() - t0;
       // Warm-up requests (bounded by the timeout) + duration + timeout + small slack.
@@ -90,35 +96,50 @@ describe('outcome classes and bad targets', () => {
 
   it('a DNS failure → other ENOTFOUND (runSchedule does not probe; the CLI does)', async () => {
     const r = await runSchedule(
-      schedule({ url: 'http://meshbench-nonexistent.invalid/', rate: 20, connections: 1, durationMs: 300 }),
+      schedule({
+        client,
+        url: 'http://meshbench-nonexistent.invalid/',
+        rate: 20,
+        connections: 1,
+        durationMs: 300,
+      }),
     );
     expect(r.outcomes.other.ENOTFOUND).toBe(6);
   });
 
   it('rejects a bad schedule before opening any socket', async () => {
-    await expect(runSchedule(schedule({ url: 'ftp://127.0.0.1/' }))).rejects.toMatchObject({
+    await expect(runSchedule(schedule({ client, url: 'ftp://127.0.0.1/' }))).rejects.toMatchObject({
       code: 'INVALID_URL',
     });
-    await expect(runSchedule(schedule({ url: 'http://127.0.0.1:1/', rate: 0 }))).rejects.toMatchObject({
+    await expect(
+      runSchedule(schedule({ client, url: 'http://127.0.0.1:1/', rate: 0 })),
+    ).rejects.toMatchObject({
       code: 'USAGE',
     });
-    await expect(runSchedule(schedule({ url: 'http://127.0.0.1:1/', connections: 0 }))).rejects.toMatchObject(
-      {
-        code: 'USAGE',
-      },
-    );
-    await expect(runSchedule(schedule({ url: 'http://127.0.0.1:1/', durationMs: -5 }))).rejects.toMatchObject(
-      {
-        code: 'USAGE',
-      },
-    );
+    await expect(
+      runSchedule(schedule({ client, url: 'http://127.0.0.1:1/', connections: 0 })),
+    ).rejects.toMatchObject({
+      code: 'USAGE',
+    });
+    await expect(
+      runSchedule(schedule({ client, url: 'http://127.0.0.1:1/', durationMs: -5 })),
+    ).rejects.toMatchObject({
+      code: 'USAGE',
+    });
   });
 
   it('skip policy: requests due while the connection is busy are skipped and counted', async () => {
     const srv = await startStatusServer(() => 200, 120);
     try {
       const r = await runSchedule(
-        schedule({ url: srv.url, rate: 100, connections: 2, durationMs: 1000, behindSchedule: 'skip' }),
+        schedule({
+          client,
+          url: srv.url,
+          rate: 100,
+          connections: 2,
+          durationMs: 1000,
+          behindSchedule: 'skip',
+        }),
       );
       expect(r.outcomes.skipped).toBeGreaterThan(50);
       expect(r.outcomes.ok + r.outcomes.skipped).toBe(r.requests.intended);
