@@ -4,7 +4,7 @@
  * request, which is headroom the paced engine turns into smaller schedule lag. Errors carry the same codes
  * the classifier knows: socket codes as-is, early close → UND_ERR_SOCKET, bad framing → HPE_*.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Transport, TransportEvents, TransportFactory } from './transport.ts';
 import type { LoadSchedule } from './types.ts';
@@ -60,7 +60,10 @@ class RawConnection implements Transport {
 
   private open(): Socket {
     const { host, port, tls } = this.target;
-    const s = tls ? tlsConnect({ host, port, servername: host }) : netConnect({ host, port });
+    // SNI takes host names only (Node refuses an IP address as servername).
+    const s = tls
+      ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }) })
+      : netConnect({ host, port });
     s.setNoDelay(true);
     s.on('data', (chunk: Buffer) => {
       if (s === this.socket) this.onData(chunk);
