@@ -2,8 +2,9 @@
  * The waypoint stand-in: an HTTP proxy with Envoy's resource envelope (circuit breakers, Istio
  * 1.24's internal cluster), L7 AuthorizationPolicy, allowedRoutes admission and Envoy-named stats.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type ServerResponse } from 'node:http';
+import type { Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import type { PolicySpec } from '../../topology/model.ts';
 import { evaluateAuthz } from './authz.ts';
@@ -18,6 +19,7 @@ import {
 } from './destination.ts';
 import { EmulatedQuota } from './quota-emulation.ts';
 import { RawPool } from './raw-pool.ts';
+import { createRawHttpServer, type RawIncoming, type RawOutgoing } from './raw-server.ts';
 import { formatWaypointStats, WaypointStats } from './waypoint-stats.ts';
 
 /** Everything a waypoint process needs (passed as JSON on its command line). */
@@ -65,10 +67,6 @@ const HOP_BY_HOP = new Set([
 const INTERNAL_CLUSTER = 'main_internal';
 const UPSTREAM_TIMEOUT_MS = 15_000;
 
-interface MeshSocket extends Socket {
-  internalSlot?: boolean;
-}
-
 function reply(res: ServerResponse, status: number, body: string, flags?: string): void {
   const headers: Record<string, string | number> = {
     'content-type': 'text/plain',
@@ -80,13 +78,11 @@ function reply(res: ServerResponse, status: number, body: string, flags?: string
   res.end(body);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (d: Buffer) => parts.push(d));
-    req.on('end', () => resolve(Buffer.concat(parts)));
-    req.on('error', reject);
-  });
+/** A response the waypoint generates itself (Envoy's local reply), with its response flag. */
+function local(status: number, body: string, flags?: string): RawOutgoing {
+  const headers = ['content-type', 'text/plain', 'server', 'envoy'];
+  if (flags) headers.push(RESPONSE_FLAGS_HEADER, flags);
+  return { status, headers, body };
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -155,37 +151,30 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
     return pool;
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const overflow = (): RawOutgoing =>
+    local(503, 'upstream connect error or disconnect/reset before headers. reset reason: overflow', 'UO');
+
+  const handle = async (req: RawIncoming): Promise<RawOutgoing> => {
     quota?.check();
-    const socket = req.socket as MeshSocket;
+    const conn = req.connection.data as { internalSlot?: boolean };
     // Istio 1.24: the downstream connection needs an internal upstream connection first.
-    if (internal && !socket.internalSlot) {
+    if (internal && !conn.internalSlot) {
       if (internal.tryAcquire()) {
-        socket.internalSlot = true;
-        socket.once('close', () => internal.release());
+        conn.internalSlot = true;
+        req.connection.socket.once('close', () => internal.release());
       } else {
         stats.cluster(INTERNAL_CLUSTER).upstream_cx_overflow++;
         stats.countStatus(503);
-        req.resume();
-        return reply(
-          res,
-          503,
-          'upstream connect error or disconnect/reset before headers. reset reason: overflow',
-          'UO',
-        );
+        return overflow();
       }
     }
-    const dest = parseDestination(
-      (req.headers[DESTINATION_HEADER] as string | undefined) ?? req.headers.host,
-    );
+    const dest = parseDestination(req.headers.get(DESTINATION_HEADER) ?? req.headers.get('host'));
     const port = dest ? services[serviceKey(dest)] : undefined;
     if (!dest || port === undefined || !admits.has(dest.namespace)) {
       // Not admitted (allowedRoutes) or unknown: Envoy has no route for it.
       stats.http.no_route++;
       stats.countStatus(404);
-      req.resume();
-      return reply(
-        res,
+      return local(
         404,
         `no route: ${dest ? serviceKey(dest) : 'missing destination'} is not served by this waypoint`,
         'NR',
@@ -194,14 +183,13 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
     const decision = evaluateAuthz(config.policies, {
       namespace: dest.namespace,
       service: dest.service,
-      method: req.method ?? 'GET',
-      sourceNamespace: req.headers[SOURCE_NAMESPACE_HEADER] as string | undefined,
+      method: req.method,
+      sourceNamespace: req.headers.get(SOURCE_NAMESPACE_HEADER),
     });
     if (!decision.allowed) {
       stats.http.rbac_denied++;
       stats.countStatus(403);
-      req.resume();
-      return reply(res, 403, 'RBAC: access denied');
+      return local(403, 'RBAC: access denied');
     }
     stats.http.rbac_allowed++;
     const clusterName = outboundClusterName(dest);
@@ -216,13 +204,7 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
     if (!breaker.admit) {
       cluster[breaker.counter]++;
       stats.countStatus(503);
-      req.resume();
-      return reply(
-        res,
-        503,
-        'upstream connect error or disconnect/reset before headers. reset reason: overflow',
-        'UO',
-      );
+      return overflow();
     }
     state.inflight++;
     cluster.upstream_rq_total++;
@@ -230,44 +212,35 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2)
       if (!HOP_BY_HOP.has(raw[i].toLowerCase())) headers.push(raw[i], raw[i + 1]);
-    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
     try {
-      const body = hasBody ? await readBody(req) : undefined;
       const up = await poolFor(clusterName, port).request({
-        path: req.url ?? '/',
-        method: req.method ?? 'GET',
+        path: req.path,
+        method: req.method,
         headers,
-        body,
+        body: req.body.length ? req.body : undefined,
         timeoutMs: UPSTREAM_TIMEOUT_MS,
       });
-      up.headers.push('content-length', String(up.body.length));
       cluster.upstream_rq_completed++;
       if (up.statusCode >= 500) cluster.upstream_rq_5xx++;
       stats.countStatus(up.statusCode);
-      res.writeHead(up.statusCode, up.headers);
-      res.end(up.body);
+      return { status: up.statusCode, headers: up.headers, body: up.body };
     } catch (e) {
       cluster.upstream_cx_connect_fail++;
       stats.countStatus(503);
-      if (!res.headersSent) reply(res, 503, `upstream connect error: ${(e as Error).message}`, 'UF');
-      else res.destroy();
+      return local(503, `upstream connect error: ${(e as Error).message}`, 'UF');
     } finally {
       state.inflight--;
     }
   };
 
-  const server = createServer({ keepAliveTimeout: 120_000, requestTimeout: 0 }, (req, res) => {
-    handle(req, res).catch((e) => {
-      if (!res.headersSent) reply(res, 500, String(e));
-    });
-  });
-  server.headersTimeout = 60_000;
-  server.on('connection', () => {
+  const data = createRawHttpServer(handle);
+  const server = data.server;
+  data.onConnection(() => {
     stats.http.downstream_cx_total++;
   });
   const admin = createServer((req, res) => {
     if (req.url === '/stats/prometheus') {
-      stats.gauges.envoy_http_downstream_cx_active = server.connections ?? 0;
+      stats.gauges.envoy_http_downstream_cx_active = data.connections;
       if (internal) stats.gauges.meshbench_internal_cluster_cx_active = internal.active;
       if (quota) {
         stats.gauges.meshbench_emulated_cpu_nr_periods = quota.stats.periods;
@@ -298,10 +271,9 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
     adminPort,
     stats,
     async close() {
-      server.closeAllConnections();
       admin.closeAllConnections();
       await Promise.all([
-        new Promise((r) => server.close(r)),
+        data.close(),
         new Promise((r) => admin.close(r)),
         ...[...pools.values()].map((p) => p.destroy()),
       ]);
