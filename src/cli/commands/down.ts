@@ -6,21 +6,92 @@ import {
   removeUpState,
   stateFilePath,
 } from '../../platform/local/state-file.ts';
-import type { Command } from '../command.ts';
-import { flagDuration } from '../flags.ts';
+import type { CliIO, Command } from '../command.ts';
+import { flagDuration, flagPlatform } from '../flags.ts';
+
+/** kind: delete the cluster meshbench created (by name); a missing cluster is not an error. */
+async function downKind(name: string, io: CliIO): Promise<number> {
+  const { deleteKindCluster, kindClusterExists } = await import('../../platform/kind/cluster.ts');
+  const { probeTool } = await import('../../platform/kube/subprocess.ts');
+  const kind = await probeTool('kind', ['version']);
+  if (kind.missing) {
+    throw new MeshbenchError(
+      'PLATFORM_UNAVAILABLE',
+      'kind is not installed, so no kind cluster can be deleted',
+      {
+        fix: 'install kind (see `meshbench doctor --platform kind`)',
+      },
+    );
+  }
+  if (!(await kindClusterExists(name))) {
+    io.stderr.write(`meshbench down: no kind cluster named ${name}\n`);
+    return ExitCode.ok;
+  }
+  await deleteKindCluster({ name, log: (l) => io.stderr.write(`  ${l}\n`) });
+  io.stderr.write(`meshbench down: deleted kind cluster ${name}\n`);
+  return ExitCode.ok;
+}
+
+/** cluster: delete only the namespaces labelled app.kubernetes.io/managed-by=meshbench. */
+async function downCluster(
+  opts: { context?: string; kubeconfig?: string; timeoutMs: number },
+  io: CliIO,
+): Promise<number> {
+  const { readKubeConfig } = await import('../../platform/kube/kubeconfig.ts');
+  const { KubeClient } = await import('../../platform/kube/client.ts');
+  const { deleteManagedNamespaces } = await import('../../platform/kube/cleanup.ts');
+  const { kc, context } = await readKubeConfig({ path: opts.kubeconfig, context: opts.context, env: io.env });
+  const names = await deleteManagedNamespaces(new KubeClient(kc), {
+    waitMs: opts.timeoutMs,
+    log: (l) => io.stderr.write(`  ${l}\n`),
+  });
+  io.stderr.write(
+    `meshbench down: ${names.length ? `deleted ${names.join(', ')}` : 'no meshbench namespaces'} in context ${context}\n`,
+  );
+  return ExitCode.ok;
+}
 
 export const downCommand: Command = {
   name: 'down',
-  summary: 'Stop a running `meshbench up`',
-  usage: 'down [--timeout 15s]',
-  description:
-    'Reads the state file of `meshbench up` ($MESHBENCH_STATE_DIR or the OS temp dir, meshbench-up.json), checks the PID is a live `meshbench up`, sends it SIGINT and waits until it and its components are gone.',
+  summary: 'Stop a running `meshbench up` (local), delete the kind cluster, or remove meshbench namespaces',
+  usage: 'down [--platform local|kind|cluster] [--timeout 15s] [--cluster NAME] [--context CTX]',
+  description: [
+    'local (default): reads the state file of `meshbench up` ($MESHBENCH_STATE_DIR or the OS temp dir, meshbench-up.json), checks the PID is a live `meshbench up`, sends it SIGINT and waits until it and its components are gone.',
+    'kind: deletes the kind cluster (--cluster, default meshbench).',
+    'cluster: deletes only the namespaces labelled app.kubernetes.io/managed-by=meshbench in the context (--context, --kubeconfig).',
+  ].join('\n'),
   options: {
-    timeout: { type: 'string', arg: 'DURATION', help: 'How long to wait before giving up (default 15s)' },
+    timeout: {
+      type: 'string',
+      arg: 'DURATION',
+      help: 'How long to wait before giving up (default 15s; 2m for cluster)',
+    },
+    platform: { type: 'string', arg: 'NAME', help: 'local (default), kind or cluster' },
+    cluster: { type: 'string', arg: 'NAME', help: 'kind: the cluster to delete (default meshbench)' },
+    context: { type: 'string', arg: 'CTX', help: 'cluster: the kubeconfig context (default: current)' },
+    kubeconfig: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'cluster: the kubeconfig (default: $KUBECONFIG or ~/.kube/config)',
+    },
   },
   positionals: { min: 0, max: 0 },
   async run({ values }, io) {
-    const timeoutMs = flagDuration('timeout', values.timeout, { min: 100, example: '15s' }) ?? 15_000;
+    const platform = flagPlatform(values.platform);
+    const timeout = flagDuration('timeout', values.timeout, { min: 100, example: '15s' });
+    if (platform === 'kind')
+      return downKind(typeof values.cluster === 'string' ? values.cluster : 'meshbench', io);
+    if (platform === 'cluster') {
+      return downCluster(
+        {
+          context: values.context as string | undefined,
+          kubeconfig: values.kubeconfig as string | undefined,
+          timeoutMs: timeout ?? 120_000,
+        },
+        io,
+      );
+    }
+    const timeoutMs = timeout ?? 15_000;
     const path = stateFilePath(io.env);
     const state = await readUpState(path);
     if (!state) {
