@@ -134,5 +134,9 @@ describe('meshbench run --platform local', () => {
     expect(b.stderr).toMatch(/--variant sharde is not a variant of suite tiny/);
     const c = await runCli(['run', 'fixtures/suites/tiny.suite.ts', '--platform', 'kind', '--scale', '0.5']);
     expect(c.exitCode).toBe(2);
+    expect(c.stderr).toMatch(/--scale applies to the local platform only/);
+    const d = await runCli(['run', 'fixtures/suites/tiny.suite.ts', '--driver', 'fortio']);
+    expect(d.exitCode).toBe(2);
+    expect(d.stderr).toMatch(/--driver must be agent or fortio on kind or cluster/);
   });
 });

@@ -33,6 +33,11 @@ export const runCommand: Command = {
     results: { type: 'string', arg: 'DIR', help: 'Results root directory (default: results)' },
     scale: { type: 'string', arg: 'X', help: 'Local platform: override the suite scale factor (0 < X ≤ 1)' },
     duration: { type: 'string', arg: 'D', help: 'Override the load duration, e.g. 20s' },
+    driver: {
+      type: 'string',
+      arg: 'NAME',
+      help: 'kind/cluster: in-cluster load by agent (default) or fortio',
+    },
     json: { type: 'boolean', help: 'Print the run outcome (dir, verdicts, summary) as JSON on stdout' },
     quiet: { type: 'boolean', help: 'No live display' },
   },
@@ -87,6 +92,20 @@ export const runCommand: Command = {
       }
     }
     const plan = expandSuite(valid, { platform, source: file, repeats, scale, variants, durationMs });
+    if (values.driver !== undefined) {
+      if ((values.driver !== 'agent' && values.driver !== 'fortio') || !plan.kube) {
+        throw new MeshbenchError(
+          'INVALID_FLAG',
+          `--driver must be agent or fortio on kind or cluster, got ${JSON.stringify(values.driver)} on ${platform}`,
+          {
+            input: '--driver',
+            value: values.driver,
+            fix: 'use --driver agent or --driver fortio with --platform kind|cluster (local always uses the in-process engine)',
+          },
+        );
+      }
+      plan.kube.driver = values.driver;
+    }
     const resultsRoot = typeof values.results === 'string' ? values.results : join(io.cwd, 'results');
     const display = createLiveDisplay(io.stderr as NodeJS.WritableStream & { isTTY?: boolean }, {
       quiet: Boolean(values.quiet),
