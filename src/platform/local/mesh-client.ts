@@ -15,10 +15,12 @@ export interface Route {
 
 /**
  * Keep-alive connections each calling service opens per destination service (its own client pool, as
- * separate pods would). Small enough that a namespace's app connections plus its load (65 at scale
- * 0.1, plus 3 × 4) stay within the scaled 1.24 internal-cluster limit (102) with a dedicated waypoint.
+ * separate pods would). Few, because under Istio 1.24 every app connection holds a waypoint
+ * internal-cluster connection, and real Bookinfo clients hold few at a time (productpage opens a
+ * connection per call): a namespace's load (65 at scale 0.1) plus 3 × 2 app connections stays
+ * within the scaled limit (102) with a dedicated waypoint, as 650 + a few stay within 1024.
  */
-export const APP_POOL_CONNECTIONS = 4;
+export const APP_POOL_CONNECTIONS = 2;
 const CALL_TIMEOUT_MS = 10_000;
 
 export class MeshClient {

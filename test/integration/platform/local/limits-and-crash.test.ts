@@ -1,6 +1,7 @@
 import { Client } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMeshbenchError } from '../../../../src/errors.ts';
+import { APP_POOL_CONNECTIONS } from '../../../../src/platform/local/mesh-client.ts';
 import { createLocalPlatform, type LocalPlatform } from '../../../../src/platform/local/platform.ts';
 import { newTag } from '../../../helpers/leaks.ts';
 import { buildPlan, expectNothingLeft } from './helpers.ts';
@@ -45,8 +46,8 @@ afterEach(async () => {
 
 describe('Envoy limits at the waypoint', () => {
   it("Istio 1.24: downstream connections beyond the internal cluster's limit get 503 UO", async () => {
-    // Each namespace's Bookinfo holds 3 × 4 app connections (pre-opened at apply): 3 slots remain.
-    const p = await start({ maxConnections: 15, istioBehaviour: '1.24' });
+    // Each namespace's Bookinfo holds 3 × APP_POOL_CONNECTIONS app connections (pre-opened at apply).
+    const p = await start({ maxConnections: 3 * APP_POOL_CONNECTIONS + 3, istioBehaviour: '1.24' });
     const wp = p.waypoints.get('ns-1/waypoint')!;
     const clients = Array.from({ length: 5 }, () => new Client(`http://127.0.0.1:${wp.proc.ready.port}`));
     try {
