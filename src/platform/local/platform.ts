@@ -94,11 +94,12 @@ export class LocalPlatform implements Platform {
 
   async up(
     plan: RunPlan,
-    options: { signal?: AbortSignal; log?: (line: string) => void } = {},
+    _options: { signal?: AbortSignal; log?: (line: string) => void } = {},
   ): Promise<void> {
     this.plan = plan;
     process.once('exit', this.onProcessExit);
-    options.signal?.addEventListener('abort', () => void this.down(), { once: true });
+    // No teardown on the abort signal itself: the caller stops its load first and then calls down(),
+    // so in-flight requests are not cut by our own teardown and counted as resets.
     if (this.enforcementChoice === 'auto' || this.enforcementChoice === 'cgroup') {
       this.layout = await detectCgroupLayout();
       if (!this.layout && this.enforcementChoice === 'cgroup')
