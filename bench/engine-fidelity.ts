@@ -199,7 +199,7 @@ for (const profile of scenarios) {
   const mesh = rows.find((r) => r.tool === 'meshbench');
   results.push({
     scenario: {
-      name: profile === 'fixed' ? 'fixed 5 ms' : 'mixed: 90% 5 ms, 9% 15 ms, 1% 50 ms',
+      name: profile === 'fixed' ? 'fixed 5 ms' : 'mixed: 85% 5 ms, 13% 15 ms, 2% 50 ms',
       rate,
       connections,
       durationS: durationMs / 1000,
