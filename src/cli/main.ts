@@ -117,14 +117,15 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
       cio.stdout.write(`${VERSION}\n`);
       return ExitCode.ok;
     }
-    const cmd = commands.find((c) => c.name === name);
-    if (!cmd) {
+    const entry = commands.find((c) => c.name === name);
+    if (!entry) {
       throw new MeshbenchError('UNKNOWN_COMMAND', `unknown command "${name}"`, {
         input: 'command',
         value: name,
         fix: `use one of: ${commands.map((c) => c.name).join(', ')} (meshbench --help)`,
       });
     }
+    const cmd = await entry.load();
     const parsed = parseCommandArgs(cmd, rest);
     if (parsed.values.help) {
       cio.stdout.write(commandHelp(cmd));
