@@ -39,11 +39,15 @@ export default defineSuite({
   policy: { methods: ['GET'], sourceNamespaces: ['ns-1', 'ns-2'] },
   repeats: 1,
   thresholds: {
-    // Release gate: with dedicated waypoints the tenants are isolated and healthy.
+    // Release gate: with dedicated waypoints the tenants are isolated and healthy. Medians, not
+    // averages, for the tenants' likeness: a waypoint near its CPU quota has throttling tails that
+    // make averages swing run to run.
     'errors{variant:dedicated}': ['rate<0.01'],
-    'latency{variant:dedicated,tenant:ns-2}': ['ratio(avg, avg{tenant:ns-1}) < 1.5'],
-    // The experiment itself: sharing must not be free for the later tenant (documents the effect).
-    'latency{variant:shared,tenant:ns-2}': ['avg / avg{variant:dedicated} > 1'],
+    'latency{variant:dedicated,tenant:ns-2}': ['ratio(med, med{tenant:ns-1}) < 1.5'],
+    // Reproduction checks: sharing must show the article's effect (the host tenant slows down, the
+    // later tenant overflows the 1.24 connection limit). On istioBehaviour 'current' the second fails.
+    'latency{variant:shared,tenant:ns-1}': ['avg / avg{variant:dedicated} > 1.5'],
+    'errors{variant:shared,tenant:ns-2}': ['rate>0.05'],
   },
   platforms: {
     // 2 cores run the whole mesh: scale rate, connections, CPU and connection limits together.
