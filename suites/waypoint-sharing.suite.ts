@@ -51,7 +51,7 @@ export default defineSuite({
   },
   platforms: {
     // 2 cores run the whole mesh: scale rate, connections, CPU and connection limits together.
-    local: { scale: 0.1, duration: '30s', warmup: '3s' },
+    local: { scale: 0.1, duration: '40s', warmup: '10s' },
     kind: { istioVersion: '1.24.6', clusterName: 'meshbench' },
   },
 });
