@@ -1,19 +1,9 @@
 /** RunSummary: the figures of a run, per variant (and repeat) and tenant. Plain data, JSON-safe. */
-import type { EncodedHistogram } from '../metrics/histogram.ts';
+import type { EncodedHistogram, LatencyStats } from '../metrics/histogram.ts';
 import type { Spread } from './spread.ts';
 
-/** Latency figures in ms over one histogram. */
-export interface LatencySummary {
-  count: number;
-  avgMs: number;
-  minMs: number;
-  stddevMs: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  p999Ms: number;
-  maxMs: number;
-}
+/** Latency figures in ms over one histogram (the histogram module's own statistics). */
+export type LatencySummary = LatencyStats;
 
 export interface ErrorSummary {
   /** Non-2xx responses and socket errors (timeouts, resets, refusals, other). */
