@@ -3,6 +3,7 @@ import { ExitCode, type MeshbenchError } from '../../../src/errors.ts';
 import { validateSuite } from '../../../src/suite/validate.ts';
 
 /** A valid suite, shaped like the reference one; each test breaks one thing. */
+// biome-ignore lint/suspicious/noExplicitAny: each test reaches into the suite to break one field.
 function baseSuite(): Record<string, any> {
   return {
     name: 'ref',
