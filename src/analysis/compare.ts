@@ -21,6 +21,10 @@ export interface ComparedMetric {
   value(t: TenantSummary, v: VariantSummary): number | undefined;
 }
 
+/** Latency of successes; none when nothing succeeded (0 ms would read as an improvement). */
+const latencyOf = (t: TenantSummary, k: 'avgMs' | 'p50Ms' | 'p90Ms' | 'p99Ms' | 'p999Ms') =>
+  t.merged.latency.count > 0 ? t.merged.latency[k] : undefined;
+
 const wp = (t: TenantSummary, v: VariantSummary) => v.waypoints.find((w) => w.component === t.waypoint);
 
 export const COMPARED_METRICS: ComparedMetric[] = [
@@ -30,7 +34,7 @@ export const COMPARED_METRICS: ComparedMetric[] = [
     unit: 'ms',
     direction: 'up-is-bad',
     floor: 0.1,
-    value: (t) => t.merged.latency.avgMs,
+    value: (t) => latencyOf(t, 'avgMs'),
   },
   {
     key: 'latency.p50',
@@ -38,7 +42,7 @@ export const COMPARED_METRICS: ComparedMetric[] = [
     unit: 'ms',
     direction: 'up-is-bad',
     floor: 0.1,
-    value: (t) => t.merged.latency.p50Ms,
+    value: (t) => latencyOf(t, 'p50Ms'),
   },
   {
     key: 'latency.p90',
@@ -46,7 +50,7 @@ export const COMPARED_METRICS: ComparedMetric[] = [
     unit: 'ms',
     direction: 'up-is-bad',
     floor: 0.1,
-    value: (t) => t.merged.latency.p90Ms,
+    value: (t) => latencyOf(t, 'p90Ms'),
   },
   {
     key: 'latency.p99',
@@ -54,7 +58,7 @@ export const COMPARED_METRICS: ComparedMetric[] = [
     unit: 'ms',
     direction: 'up-is-bad',
     floor: 0.1,
-    value: (t) => t.merged.latency.p99Ms,
+    value: (t) => latencyOf(t, 'p99Ms'),
   },
   {
     key: 'latency.p999',
@@ -63,7 +67,7 @@ export const COMPARED_METRICS: ComparedMetric[] = [
     // Shown, not judged: a few dozen samples decide p99.9, so it swings between identical runs.
     direction: 'info',
     floor: 0.1,
-    value: (t) => t.merged.latency.p999Ms,
+    value: (t) => latencyOf(t, 'p999Ms'),
   },
   {
     key: 'errors.rate',

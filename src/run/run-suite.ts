@@ -16,7 +16,7 @@ import type { RunEventListener } from './events.ts';
 import { baseVersions, readGit, readMachine } from './metadata.ts';
 import { RESULT_SCHEMA_VERSION, type RunResult, type VariantResult, type Verdict } from './result.ts';
 import { createRunDir, writeJsonAtomic } from './results-dir.ts';
-import { buildCpuSeries, buildStatsSeries } from './series.ts';
+import { buildCpuSeries, buildStatsSeries, sampleWindow } from './series.ts';
 
 export interface RunSuiteOptions {
   plan: RunPlan;
@@ -72,7 +72,10 @@ export function buildSchedules(plan: RunPlan, targets: TenantTarget[]): Record<s
   return out;
 }
 
-/** Polls a sampler without overlapping calls; failures are reported once, then sampling stops. */
+/**
+ * Polls a sampler about every `intervalMs`; a tick is skipped while the previous reading is still
+ * under way (a slow cluster sampler must not build a backlog). Failures are reported once.
+ */
 function startSampling(
   sampler: Sampler,
   intervalMs: number,
@@ -80,21 +83,25 @@ function startSampling(
   onFailure: (e: unknown) => void,
 ) {
   const samples: Sample[] = [];
-  let busy: Promise<void> = Promise.resolve();
+  let inFlight: Promise<void> | undefined;
   let failed = false;
-  const tick = () => {
-    busy = busy.then(async () => {
-      if (failed) return;
-      try {
-        const s = await sampler.sample();
-        samples.push(s);
-        onSample(s);
-      } catch (e) {
-        failed = true;
-        onFailure(e);
-      }
+  const read = async () => {
+    try {
+      const s = await sampler.sample();
+      samples.push(s);
+      onSample(s);
+    } catch (e) {
+      failed = true;
+      onFailure(e);
+    }
+  };
+  const tick = (): Promise<void> => {
+    if (failed) return Promise.resolve();
+    if (inFlight) return inFlight;
+    inFlight = read().finally(() => {
+      inFlight = undefined;
     });
-    return busy;
+    return inFlight;
   };
   const first = tick();
   const timer = setInterval(() => void tick(), intervalMs);
@@ -102,7 +109,8 @@ function startSampling(
     first,
     async stop(): Promise<Sample[]> {
       clearInterval(timer);
-      await tick();
+      await inFlight;
+      await tick(); // a closing reading, so the last interval is covered
       return samples;
     },
   };
@@ -163,7 +171,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
         aborted = true;
         break;
       }
-      const vr = await runVariant({
+      const { result: vr, crashed } = await runVariant({
         plan,
         variant,
         platform,
@@ -196,8 +204,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
       }
       if (vr.error) {
         runError ??= new MeshbenchError(vr.error.code as 'PLATFORM_FAILED', vr.error.message);
-        // A crashed platform cannot run the next variant; a failed variant alone can.
-        if (vr.error.code === 'PLATFORM_FAILED' && !vr.tenants.length) break;
+        // A crashed component leaves no platform for the next variant; a failed apply may not.
+        if (crashed) break;
       }
       const stop = abortOnFailHit(result, plan);
       if (stop) {
@@ -211,7 +219,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     }
   } catch (e) {
     if (signal?.aborted) aborted = true;
-    else runError = asMeshbenchError(e, 'the platform failed');
+    else runError ??= asMeshbenchError(e, 'the platform failed');
   } finally {
     if (platform) {
       try {
@@ -279,7 +287,7 @@ async function runVariant(input: {
   intervalMs: number;
   /** Called once the topology is applied and load is about to start. */
   onLoadStart: () => void;
-}): Promise<VariantResult> {
+}): Promise<{ result: VariantResult; crashed: boolean }> {
   const { plan, variant, platform, onEvent, expectedMs } = input;
   const startedAt = Date.now();
   const base: VariantResult = {
@@ -299,13 +307,16 @@ async function runVariant(input: {
   let schedules: Record<string, LoadSchedule>;
   try {
     await platform.apply(variant.topology);
-    if (signal.aborted) return { ...base, endedAt: Date.now() };
+    if (signal.aborted) return { result: { ...base, endedAt: Date.now() }, crashed: false };
     schedules = buildSchedules(plan, platform.targets());
   } catch (e) {
     // Interrupted while switching topology: nothing was measured, and that is not a failure.
-    if (signal.aborted) return { ...base, endedAt: Date.now() };
+    if (signal.aborted) return { result: { ...base, endedAt: Date.now() }, crashed: false };
     const err = asMeshbenchError(e, `applying variant ${variant.name} failed`);
-    return { ...base, endedAt: Date.now(), error: { code: err.code, message: err.message } };
+    return {
+      result: { ...base, endedAt: Date.now(), error: { code: err.code, message: err.message } },
+      crashed: false,
+    };
   }
   input.onLoadStart();
 
@@ -358,15 +369,21 @@ async function runVariant(input: {
   }
   const samples = await sampling.stop();
   const error = failureError ?? loadError;
-  return {
+  // CPU and stats on the load's own time axis: from the tenants' common start to the end of the
+  // last schedule, the same axis as the per-second latency series.
+  const starts = Object.values(loads).map((l) => l.startedAt - l.schedule.startOffsetMs);
+  const t0 = starts.length ? Math.min(...starts) : loadStart;
+  const window = sampleWindow(samples, t0, t0 + expectedMs);
+  const result: VariantResult = {
     ...base,
     endedAt: Date.now(),
     complete: !error && !signal.aborted && Object.values(loads).every((l) => !l.incomplete),
     tenants: plan.tenants
       .filter((t) => loads[t.name])
       .map((t) => ({ tenant: t.name, namespace: t.namespace, load: loads[t.name] })),
-    cpu: buildCpuSeries(samples, loadStart),
-    stats: buildStatsSeries(samples, loadStart),
+    cpu: buildCpuSeries(window, t0),
+    stats: buildStatsSeries(window, t0),
     error: error ? { code: error.code, message: error.message } : undefined,
   };
+  return { result, crashed: failureError !== undefined };
 }

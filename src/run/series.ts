@@ -4,6 +4,19 @@ import type { CpuSeries, StatsSeries } from './result.ts';
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
+/**
+ * The samples that cover [from, to]: the last one at or before `from` (the baseline the first
+ * interval is measured against), those inside, and the first one at or after `to`. Preparation
+ * before the load and the drain after it stay out of the series.
+ */
+export function sampleWindow(samples: readonly Sample[], from: number, to: number): Sample[] {
+  let first = 0;
+  for (let i = 0; i < samples.length; i++) if (samples[i].at <= from) first = i;
+  let last = samples.length - 1;
+  for (let i = samples.length - 1; i >= 0; i--) if (samples[i].at >= to) last = i;
+  return samples.slice(first, last + 1);
+}
+
 /** Per-component CPU series: cores per interval from differences of cumulative readings. */
 export function buildCpuSeries(samples: readonly Sample[], t0: number): CpuSeries[] {
   const out = new Map<string, CpuSeries>();

@@ -41,6 +41,29 @@ describe('compareRuns', () => {
     expect(back.improvements).toBeGreaterThan(0);
   });
 
+  it('never reads a candidate with no successes as a latency improvement', () => {
+    const cand = structuredClone(base);
+    for (const v of cand.variants) {
+      for (const t of v.tenants) {
+        t.load.outcomes.status['503'] = t.load.outcomes.ok;
+        t.load.outcomes.ok = 0;
+        t.load.latency.intended = '';
+        t.load.latency.actual = '';
+      }
+    }
+    const c = compareRuns(base, cand, { tolerance: 0.1 });
+    const avg = c.deltas.find(
+      (d) => d.variant === 'dedicated' && d.tenant === 'ns-1' && d.metric === 'latency.avg',
+    )!;
+    expect(avg.candidate).toBeNull();
+    expect(avg.status).not.toBe('improved');
+    expect(c.deltas.some((d) => d.metric.startsWith('latency') && d.status === 'improved')).toBe(false);
+    expect(
+      c.deltas.find((d) => d.variant === 'dedicated' && d.tenant === 'ns-1' && d.metric === 'errors.rate')!
+        .status,
+    ).toBe('regression');
+  });
+
   it('counts a tenant missing from the candidate as a regression', () => {
     const cand = structuredClone(base);
     for (const v of cand.variants) v.tenants = v.tenants.filter((t) => t.tenant !== 'ns-2');

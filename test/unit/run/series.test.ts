@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../../src/platform/types.ts';
-import { buildCpuSeries, buildStatsSeries } from '../../../src/run/series.ts';
+import { buildCpuSeries, buildStatsSeries, sampleWindow } from '../../../src/run/series.ts';
 
 const t0 = 1_000_000;
 function sample(
@@ -68,5 +68,20 @@ describe('buildStatsSeries', () => {
       { t: 1, counters: { upstream_rq_total: 100 } },
       { t: 2, counters: { upstream_cx_overflow: 7, upstream_rq_total: 100 } },
     ]);
+  });
+});
+
+describe('sampleWindow', () => {
+  const at = (secs: number[]) => secs.map((s) => ({ at: t0 + s * 1000, cpu: [], stats: [] }));
+  const secsOf = (xs: Sample[]) => xs.map((x) => (x.at - t0) / 1000);
+
+  it('keeps the baseline before the start, the samples inside and the first after the end', () => {
+    expect(secsOf(sampleWindow(at([-2, -1, -0.5, 0.5, 1.5, 2.5, 3.5, 4.5]), t0, t0 + 3000))).toEqual([
+      -0.5, 0.5, 1.5, 2.5, 3.5,
+    ]);
+  });
+
+  it('keeps everything when the samples do not reach past the window', () => {
+    expect(secsOf(sampleWindow(at([0.2, 1.2]), t0, t0 + 3000))).toEqual([0.2, 1.2]);
   });
 });
