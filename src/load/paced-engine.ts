@@ -58,6 +58,17 @@ function transportFactory(schedule: LoadSchedule): TransportFactory {
   return schedule.client === 'undici' ? undiciTransportFactory(schedule) : rawTransportFactory(schedule);
 }
 
+/** A uniform value in [-1, 1) that depends only on (seed, connection, k): a murmur3-style integer mix. */
+export function jitterUnit(seed: number, index: number, k: number): number {
+  let h = Math.imul(index ^ seed, 0x9e3779b1) ^ Math.imul(k + 1, 0x85ebca77);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return ((h >>> 0) / 0x100000000) * 2 - 1;
+}
+
 /** Owns the connections of one event loop (the whole schedule, or one worker's share of it). */
 export class PacedEngine {
   private readonly conns: Conn[] = [];
@@ -137,9 +148,15 @@ export class PacedEngine {
       resolveRun = r;
     });
 
-    const base = (c: Conn, k: number): number => {
+    // Request k of a connection belongs to the schedule when its nominal time falls before the end; jitter
+    // only moves when it is due. The jitter is a pure function of (run, connection, k), so the timer, the
+    // send and every count see the same due time for a request (one draw per request, not one per look).
+    const seed = (Math.random() * 0x100000000) >>> 0;
+    const nominal = (c: Conn, k: number): number => startAt + c.phase + k * interval;
+    const dueAt = (c: Conn, k: number): number => {
       const t = startAt + c.phase + k * interval;
-      return jitter > 0 ? Math.max(startAt, t + (Math.random() * 2 - 1) * jitter) : t;
+      if (jitter <= 0) return t;
+      return Math.min(endAt - 0.001, Math.max(startAt, t + jitterUnit(seed, c.index, k) * jitter));
     };
 
     const finishConn = (c: Conn): void => {
@@ -161,17 +178,16 @@ export class PacedEngine {
     };
 
     const next = (c: Conn): void => {
-      let intendedAt = base(c, c.k);
-      if (stopped || intendedAt >= endAt) {
+      if (stopped || nominal(c, c.k) >= endAt) {
         finishConn(c);
         return;
       }
+      let intendedAt = dueAt(c, c.k);
       const now = clock();
       if (now >= endAt + Math.min(END_GRACE_MS, timeoutMs)) {
         // Never send well after the schedule's end: what catch-up still owed is dropped, counted as skipped.
-        for (let k = c.k; ; k++) {
-          const t = startAt + c.phase + k * interval;
-          if (t >= endAt) break;
+        for (let k = c.k; nominal(c, k) < endAt; k++) {
+          const t = dueAt(c, k);
           rec.due(t);
           rec.skipped(t, 1);
           if (!rec.isWarmup(t)) rec.unsentAtEnd++;
@@ -189,8 +205,9 @@ export class PacedEngine {
         // Send only the latest due request; the earlier ones are skipped.
         let k = c.k;
         while (k + 1 < Number.MAX_SAFE_INTEGER) {
-          const t = startAt + c.phase + (k + 1) * interval;
-          if (t > now || t >= endAt) break;
+          if (nominal(c, k + 1) >= endAt) break;
+          const t = dueAt(c, k + 1);
+          if (t > now) break;
           rec.due(intendedAt);
           rec.skipped(intendedAt, 1);
           k++;
