@@ -60,7 +60,8 @@ export function waypointSeconds(
   for (const v of result.variants.filter((x) => x.name === variant)) {
     for (const c of v.cpu.filter((x) => x.component === component)) {
       for (const p of c.points) {
-        const t = Math.round(p.t * 1000) / 1000;
+        // Repeats sample at different instants: pool them by whole second.
+        const t = Math.round(p.t);
         byT.set(t, [...(byT.get(t) ?? []), p.cores]);
       }
     }
