@@ -84,7 +84,8 @@ async function prepareSchedule(schedule: LoadSchedule): Promise<PreparedSchedule
           tally,
           startedAt: begin,
           endedAt: Date.now(),
-          incomplete: signal?.aborted ?? false,
+          // A failed worker thread leaves its share unsent: the tally says so.
+          incomplete: (tally.incomplete ?? false) || (signal?.aborted ?? false),
         });
       } finally {
         await close();

@@ -38,6 +38,8 @@ export interface EngineTally {
   unsentAtEnd: number;
   workers: number;
   notes: string[];
+  /** True when this tally does not cover its whole schedule (a worker failed, or the run was stopped early). */
+  incomplete?: boolean;
 }
 
 export function emptyOutcomes(): OutcomeCounts {
@@ -239,5 +241,6 @@ export function mergeTallies(tallies: readonly EngineTally[]): EngineTally {
     unsentAtEnd: sum((t) => t.unsentAtEnd),
     workers: sum((t) => t.workers),
     notes: [...new Set(tallies.flatMap((t) => t.notes))],
+    incomplete: tallies.some((t) => t.incomplete),
   };
 }

@@ -10,52 +10,89 @@ import { type EngineTally, mergeTallies, TallyRecorder } from './tally.ts';
 import type { LoadSchedule } from './types.ts';
 
 /** The worker entry next to this module: a tsx bootstrap for .ts sources (vitest, the CLI), .js in a build. */
-function workerEntry(): URL {
+export function workerEntry(): URL {
   const ts = import.meta.url.endsWith('.ts');
   return new URL(ts ? './engine-worker-boot.mjs' : './engine-worker.js', import.meta.url);
 }
 
+/** How a shard ended: its tally, or why it failed (an error, or an exit before reporting). */
+type ShardOutcome = { tally: EngineTally } | { failed: string };
+
 interface Shard {
   worker: Worker;
+  indices: number[];
   ready: Promise<void>;
-  done: Promise<EngineTally>;
+  done: Promise<ShardOutcome>;
+  failed: boolean;
 }
 
 export class WorkerShards {
   private readonly shards: Shard[] = [];
   private secondListener: ((m: WorkerMessage & { type: 'second' }) => void) | null = null;
 
-  constructor(schedule: LoadSchedule, workers: number) {
-    const url = workerEntry();
+  constructor(
+    private readonly schedule: LoadSchedule,
+    workers: number,
+    /** The module each worker runs (a seam for tests; default: the engine worker). */
+    entry: (w: number) => URL = workerEntry,
+  ) {
     for (let w = 0; w < workers; w++) {
       const indices: number[] = [];
       for (let i = w; i < schedule.connections; i += workers) indices.push(i);
-      const worker = new Worker(url, { workerData: { schedule, indices } satisfies WorkerInit });
+      const worker = new Worker(entry(w), { workerData: { schedule, indices } satisfies WorkerInit });
       let onReady!: () => void;
       const ready = new Promise<void>((r) => {
         onReady = r;
       });
-      const done = new Promise<EngineTally>((resolve) => {
+      const shard = { worker, indices, ready, failed: false } as Shard;
+      shard.done = new Promise<ShardOutcome>((resolve) => {
+        let settled = false;
         const failed = (why: string) => {
           onReady();
-          const empty = new TallyRecorder(0, 0).toTally(0, [`worker ${w} failed: ${why}`]);
-          resolve(empty);
+          if (settled) return;
+          settled = true;
+          shard.failed = true;
+          resolve({ failed: why });
         };
         worker.on('message', (m: WorkerMessage) => {
           if (m.type === 'ready') onReady();
           else if (m.type === 'second') this.secondListener?.(m);
-          else if (m.type === 'done') resolve(m.tally);
+          else if (m.type === 'done' && !settled) {
+            settled = true;
+            resolve({ tally: m.tally });
+          }
         });
         worker.on('error', (err) => failed(err.message));
         worker.on('exit', (code) => failed(`exited with code ${code} before reporting`));
       });
-      this.shards.push({ worker, ready, done });
+      this.shards.push(shard);
     }
   }
 
   /** Resolves when every worker has its connections warmed up. */
   async prepare(): Promise<void> {
     await Promise.all(this.shards.map((s) => s.ready));
+  }
+
+  /**
+   * A failed worker's share of the schedule: its requests are counted as due (intended or warm-up) but never
+   * sent or completed, and the tally is marked incomplete, so they do not silently vanish from the counts.
+   */
+  private failedTally(w: number, why: string, startAt: number): EngineTally {
+    const { schedule } = this;
+    const rate = schedule.rate ?? 0;
+    const rec = new TallyRecorder(startAt, schedule.warmupMs);
+    const endAt = startAt + schedule.durationMs;
+    const interval = (schedule.connections * 1000) / rate;
+    let n = 0;
+    if (rate > 0)
+      for (const i of this.shards[w].indices)
+        for (let t = startAt + (i * 1000) / rate; t < endAt; t += interval) {
+          rec.due(t);
+          n++;
+        }
+    const note = `worker ${w} failed: ${why}; its ${n} scheduled requests are counted as due but not sent`;
+    return { ...rec.toTally(0, [note]), incomplete: true };
   }
 
   async run(input: EngineRunInput): Promise<EngineTally> {
@@ -68,7 +105,8 @@ export class WorkerShards {
       p.errors += m.errors;
       p.hs.push(m.histogram);
       pending.set(m.t, p);
-      if (p.n === this.shards.length) {
+      // A failed worker reports no more seconds: wait only for the live ones.
+      if (p.n >= this.shards.filter((s) => !s.failed).length) {
         pending.delete(m.t);
         onSecond?.(m.t, {
           completed: p.completed,
@@ -84,9 +122,13 @@ export class WorkerShards {
     signal?.addEventListener('abort', onAbort, { once: true });
     send({ type: 'start', startAt });
     if (signal?.aborted) onAbort();
-    const tallies = await Promise.all(this.shards.map((s) => s.done));
+    const outcomes = await Promise.all(this.shards.map((s) => s.done));
     signal?.removeEventListener('abort', onAbort);
-    return mergeTallies(tallies.map((t) => ({ ...t, workers: t.workers || (t.notes.length ? 0 : 1) })));
+    return mergeTallies(
+      outcomes.map((o, w) =>
+        'tally' in o ? { ...o.tally, workers: 1 } : this.failedTally(w, o.failed, startAt),
+      ),
+    );
   }
 
   async close(): Promise<void> {
