@@ -33,7 +33,8 @@ export function buildLoadResult(input: {
     achievedRps: measuredMs > 0 ? (tally.completed * 1000) / measuredMs : 0,
     latency: { intended: tally.intendedHist, actual: tally.actualHist, errors: tally.errorsHist },
     scheduleLag: tally.lagHist,
-    series: tally.series.map((s) => ({ ...s, warmup: s.t * 1000 < schedule.warmupMs })),
+    // Warm-up only when the whole second is: the second the warm-up ends in holds measured requests too.
+    series: tally.series.map((s) => ({ ...s, warmup: (s.t + 1) * 1000 <= schedule.warmupMs })),
     engine: { workers: tally.workers, maxLagMs: Math.round(tally.maxLagMs * 1000) / 1000, notes },
   };
   if (incomplete) result.incomplete = true;

@@ -17,6 +17,8 @@ import type { OutcomeCounts } from './types.ts';
 export interface TallySecond {
   t: number;
   completed: number;
+  /** Of `completed`, those in the measured window (less than completed only where the warm-up ends). */
+  measured: number;
   ok: number;
   errors: number;
   histogram: EncodedHistogram;
@@ -48,6 +50,7 @@ export function emptyOutcomes(): OutcomeCounts {
 
 interface SecondAcc {
   completed: number;
+  measured: number;
   ok: number;
   errors: number;
   histogram: Histogram;
@@ -111,7 +114,7 @@ export class TallyRecorder {
     const t = Math.max(0, Math.floor((intendedAt - this.startAt) / 1000));
     let s = this.seconds[t];
     if (!s) {
-      s = { completed: 0, ok: 0, errors: 0, histogram: createHistogram() };
+      s = { completed: 0, measured: 0, ok: 0, errors: 0, histogram: createHistogram() };
       this.seconds[t] = s;
     }
     return s;
@@ -134,6 +137,7 @@ export class TallyRecorder {
       this.window.errors++;
     }
     if (intendedAt < this.measuredFrom) return;
+    sec.measured++;
     this.completed++;
     if (success) {
       this.outcomes.ok++;
@@ -171,6 +175,7 @@ export class TallyRecorder {
         series.push({
           t,
           completed: s.completed,
+          measured: s.measured,
           ok: s.ok,
           errors: s.errors,
           histogram: encodeHistogram(s.histogram),
@@ -222,6 +227,7 @@ export function mergeTallies(tallies: readonly EngineTally[]): EngineTally {
     .map(([t, ss]) => ({
       t,
       completed: ss.reduce((a, s) => a + s.completed, 0),
+      measured: ss.reduce((a, s) => a + s.measured, 0),
       ok: ss.reduce((a, s) => a + s.ok, 0),
       errors: ss.reduce((a, s) => a + s.errors, 0),
       histogram: encodeHistogram(mergeEncoded(ss.map((s) => s.histogram))),

@@ -47,11 +47,17 @@ export interface SecondSample {
   t: number;
   /** Requests whose intended start fell in this second and that completed. */
   completed: number;
+  /**
+   * Of `completed`, those in the measured window (after the warm-up): equal to `completed` in measured seconds,
+   * 0 in warm-up seconds, in between in the second the warm-up ends in. They add up to requests.completed.
+   * Optional: drivers that cannot tell leave it out.
+   */
+  measured?: number;
   ok: number;
   errors: number;
   /** Intended-start latency of successes this second. */
   histogram: EncodedHistogram;
-  /** True for seconds inside the warm-up. */
+  /** True for seconds that lie wholly inside the warm-up (a second the warm-up ends in is not warm-up). */
   warmup: boolean;
 }
 

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { buildLoadResult } from '../../../src/load/build-result.ts';
+import { mergeTallies, TallyRecorder } from '../../../src/load/tally.ts';
+import type { LoadSchedule } from '../../../src/load/types.ts';
+
+const base: LoadSchedule = {
+  url: 'http://127.0.0.1:1/',
+  method: 'GET',
+  headers: {},
+  model: 'open',
+  rate: 100,
+  connections: 1,
+  durationMs: 5000,
+  startOffsetMs: 0,
+  warmupMs: 2500,
+  timeoutMs: 1000,
+  behindSchedule: 'catch-up',
+  jitter: 0,
+  workers: 1,
+};
+
+/** 100 req/s for 5 s from t=0, each answered in 2 ms. */
+function run(rec: TallyRecorder): void {
+  for (let i = 0; i < 500; i++) {
+    const due = i * 10;
+    rec.due(due);
+    rec.sentAt(due, due);
+    rec.complete(due, due, due + 2, 200, undefined);
+  }
+}
+
+describe('buildLoadResult series with a warm-up that ends mid-second', () => {
+  it('flags only whole warm-up seconds, and the measured per-second counts add up to requests.completed', () => {
+    const rec = new TallyRecorder(0, base.warmupMs);
+    run(rec);
+    const r = buildLoadResult({
+      schedule: base,
+      driver: 'paced',
+      tally: rec.toTally(1, []),
+      startedAt: 0,
+      endedAt: 5000,
+      incomplete: false,
+    });
+    expect(r.requests.completed).toBe(250);
+    expect(r.series.map((s) => s.warmup)).toEqual([true, true, false, false, false]);
+    expect(r.series.map((s) => s.measured)).toEqual([0, 0, 50, 100, 100]);
+    expect(r.series.reduce((a, s) => a + (s.measured ?? 0), 0)).toBe(r.requests.completed);
+    // Every non-warm-up second is reported, including the one the warm-up ends in.
+    expect(r.series.filter((s) => !s.warmup).reduce((a, s) => a + (s.measured ?? 0), 0)).toBe(250);
+  });
+
+  it('keeps measured counts exact when worker tallies merge', () => {
+    const a = new TallyRecorder(0, base.warmupMs);
+    const b = new TallyRecorder(0, base.warmupMs);
+    run(a);
+    run(b);
+    const t = mergeTallies([a.toTally(1, []), b.toTally(1, [])]);
+    expect(t.series.map((s) => s.measured)).toEqual([0, 0, 100, 200, 200]);
+    expect(t.series.reduce((x, s) => x + s.measured, 0)).toBe(t.completed);
+  });
+});
