@@ -83,7 +83,7 @@ async function prepareSchedule(schedule: LoadSchedule): Promise<PreparedSchedule
           driver,
           tally,
           startedAt: begin,
-          endedAt: Date.now(),
+          endedAt: clock(),
           // A failed worker thread leaves its share unsent: the tally says so.
           incomplete: (tally.incomplete ?? false) || (signal?.aborted ?? false),
         });
