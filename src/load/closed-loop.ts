@@ -13,6 +13,7 @@ export function runClosedLoop(schedule: LoadSchedule, input: EngineRunInput): Pr
   const { startAt, signal, onSecond } = input;
   const rec = new TallyRecorder(startAt, schedule.warmupMs);
   const notes: string[] = [];
+  let stoppedEarly = false;
   return new Promise((resolve) => {
     let instance: ReturnType<typeof autocannon> | null = null;
     let progress: NodeJS.Timeout | null = null;
@@ -20,9 +21,10 @@ export function runClosedLoop(schedule: LoadSchedule, input: EngineRunInput): Pr
     const finish = () => {
       if (progress) clearInterval(progress);
       signal?.removeEventListener('abort', onAbort);
-      resolve(rec.toTally(1, notes));
+      resolve({ ...rec.toTally(1, notes), incomplete: stoppedEarly });
     };
     const onAbort = () => {
+      stoppedEarly = true;
       notes.push('aborted by signal: stopped sending');
       if (instance) instance.stop();
       else {

@@ -84,8 +84,9 @@ async function prepareSchedule(schedule: LoadSchedule): Promise<PreparedSchedule
           tally,
           startedAt: begin,
           endedAt: clock(),
-          // A failed worker thread leaves its share unsent: the tally says so.
-          incomplete: (tally.incomplete ?? false) || (signal?.aborted ?? false),
+          // The engine knows whether it stopped before carrying out the schedule (abort signal, failed worker);
+          // a tenant that finished its schedule before the signal is complete.
+          incomplete: tally.incomplete ?? signal?.aborted ?? false,
         });
       } finally {
         await close();

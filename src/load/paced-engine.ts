@@ -142,6 +142,8 @@ export class PacedEngine {
     const skip = schedule.behindSchedule === 'skip';
     const timeoutMs = schedule.timeoutMs;
     let stopped = false;
+    /** The run stopped before carrying out its schedule: a due request left unsent, or one cut off in flight. */
+    let cutShort = false;
     let open = this.conns.length;
     let resolveRun!: (t: EngineTally) => void;
     const done = new Promise<EngineTally>((r) => {
@@ -179,6 +181,7 @@ export class PacedEngine {
 
     const next = (c: Conn): void => {
       if (stopped || nominal(c, c.k) >= endAt) {
+        if (stopped && nominal(c, c.k) < endAt) cutShort = true;
         finishConn(c);
         return;
       }
@@ -224,6 +227,10 @@ export class PacedEngine {
       const endAtReq = clock();
       if ((err as { code?: string } | undefined)?.code !== ABORTED_CODE)
         rec.complete(c.intendedAt, c.sentAt, endAtReq, c.status, err);
+      else {
+        rec.aborted(c.intendedAt);
+        cutShort = true;
+      }
       c.k++;
       // After an error undici is still inside its own clean-up loop: dispatching from here would re-enter it.
       if (err === undefined) next(c);
@@ -268,6 +275,11 @@ export class PacedEngine {
         abortInFlight(TIMEOUT_ERROR);
         setTimeout(() => {
           for (const c of this.conns) {
+            // Still in flight after the abort: its transport never reported back; count it, not lose it.
+            if (c.inFlight) {
+              rec.aborted(c.intendedAt);
+              cutShort = true;
+            }
             c.inFlight = false;
             finishConn(c);
           }
@@ -279,7 +291,11 @@ export class PacedEngine {
     const onAbort = () => {
       stopped = true;
       this.notes.push('aborted by signal: stopped sending');
-      for (const c of this.conns) if (!c.inFlight) finishConn(c);
+      for (const c of this.conns) {
+        if (c.inFlight) continue;
+        if (!c.finished && nominal(c, c.k) < endAt) cutShort = true;
+        finishConn(c);
+      }
       setTimeout(() => abortInFlight(ABORTED_ERROR), Math.min(timeoutMs, ABORT_GRACE_MS));
     };
 
@@ -288,7 +304,7 @@ export class PacedEngine {
       clearTimeout(hardStop);
       if (progressTimer) clearTimeout(progressTimer);
       signal?.removeEventListener('abort', onAbort);
-      resolveRun(rec.toTally(workersOf(), notesOf()));
+      resolveRun({ ...rec.toTally(workersOf(), notesOf()), incomplete: cutShort });
     }
     const workersOf = () => this.workers;
     const notesOf = () => this.notes;

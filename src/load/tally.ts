@@ -101,6 +101,11 @@ export class TallyRecorder {
     if (intendedAt >= this.measuredFrom) this.outcomes.skipped += n;
   }
 
+  /** A sent request was cut off unanswered because the run stopped. */
+  aborted(intendedAt: number): void {
+    if (intendedAt >= this.measuredFrom) this.outcomes.aborted = (this.outcomes.aborted ?? 0) + 1;
+  }
+
   /** A request was written at sentAt (its intended start was intendedAt). */
   sentAt(intendedAt: number, sentAt: number): void {
     if (intendedAt < this.measuredFrom) return;
@@ -215,6 +220,7 @@ export function mergeTallies(tallies: readonly EngineTally[]): EngineTally {
     outcomes.reset += t.outcomes.reset;
     outcomes.refused += t.outcomes.refused;
     outcomes.skipped += t.outcomes.skipped;
+    if (t.outcomes.aborted) outcomes.aborted = (outcomes.aborted ?? 0) + t.outcomes.aborted;
     addCounts(outcomes.status, t.outcomes.status);
     addCounts(outcomes.other, t.outcomes.other);
     addCounts(outcomes.okByStatus as Record<string, number>, t.outcomes.okByStatus);

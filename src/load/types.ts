@@ -35,6 +35,11 @@ export interface OutcomeCounts {
   refused: number;
   /** Requests the skip policy dropped because their connection was behind. */
   skipped: number;
+  /**
+   * Requests sent but cut off unanswered because the run was stopped (abort signal, or the engine's backstop);
+   * measured window only. Absent when none. intended = completed + skipped + aborted (+ unsent on a failure).
+   */
+  aborted?: number;
   /** Socket errors that are none of the above (DNS, malformed HTTP, …), by error code. */
   other: Record<string, number>;
   /** The 2xx successes by status code (e.g. {"200": n}); optional for drivers that cannot tell. */
