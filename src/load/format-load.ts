@@ -28,7 +28,7 @@ function describeSchedule(s: LoadSchedule): string {
 export function formatLoadSummary(schedule: LoadSchedule, s: LoadSummary, tenant?: string): string {
   const lines: string[] = [];
   lines.push(
-    `${tenant ? `${tenant}: ` : ''}${describeSchedule(schedule)}${s.incomplete ? '  (INCOMPLETE: aborted)' : ''}`,
+    `${tenant ? `${tenant}: ` : ''}${describeSchedule(schedule)}${s.incomplete ? '  (INCOMPLETE: stopped before the schedule was done; see notes)' : ''}`,
   );
   const target = s.targetRps
     ? ` of ${s.targetRps} target (${((100 * s.achievedRps) / s.targetRps).toFixed(2)}%)`
@@ -36,7 +36,7 @@ export function formatLoadSummary(schedule: LoadSchedule, s: LoadSummary, tenant
   lines.push(`  achieved rate             ${s.achievedRps.toFixed(1)} req/s${target}`);
   const r = s.requests;
   lines.push(
-    `  requests                  intended ${r.intended}  sent ${r.sent}  completed ${r.completed}  skipped ${s.skipped}  (warm-up ${r.warmup})`,
+    `  requests                  intended ${r.intended}  sent ${r.sent}  completed ${r.completed}  skipped ${s.skipped}${s.aborted ? `  aborted ${s.aborted}` : ''}  (warm-up ${r.warmup})`,
   );
   lines.push(
     `  latency (ms)              ${['p50', 'p90', 'p99', 'p99.9', 'max'].map((h) => h.padStart(9)).join('')}     count`,

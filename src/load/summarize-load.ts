@@ -11,6 +11,8 @@ export interface LoadSummary {
   errorRate: number;
   errors: number;
   skipped: number;
+  /** Sent, then cut off unanswered because the run was stopped (not in `errors`). */
+  aborted: number;
   /** Successes from the intended start: the honest figure. */
   latency: LatencyStats;
   /** Successes from the actual start (hides stalls; for comparison). */
@@ -48,6 +50,7 @@ export function summarizeLoad(result: LoadResult): LoadSummary {
     errorRate: completed > 0 ? errors / completed : 0,
     errors,
     skipped: result.outcomes.skipped,
+    aborted: result.outcomes.aborted ?? 0,
     latency: latencyStats(decodeHistogram(result.latency.intended)),
     latencyActual: latencyStats(decodeHistogram(result.latency.actual)),
     latencyErrors: latencyStats(decodeHistogram(result.latency.errors)),

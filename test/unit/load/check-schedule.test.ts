@@ -80,6 +80,27 @@ describe('summarizeLoad and the renderers', () => {
     expect(table).toContain('successes, intended start');
     expect(table).toContain('reset 1');
     expect(table).toContain('note: n1');
+    expect(table).not.toContain('aborted');
+    const cut = summarizeLoad({
+      schedule: base,
+      driver: 'paced',
+      startedAt: 0,
+      endedAt: 1,
+      measuredMs: 1000,
+      requests: { intended: 10, sent: 10, completed: 7, warmup: 0 },
+      outcomes: { ok: 7, status: {}, timeout: 0, reset: 0, refused: 0, skipped: 0, other: {}, aborted: 3 },
+      achievedRps: 7,
+      latency: { intended: encodeHistogram(h), actual: encodeHistogram(h), errors: encodeHistogram(errors) },
+      scheduleLag: encodeHistogram(createHistogram()),
+      series: [],
+      engine: { workers: 1, maxLagMs: 0, notes: [] },
+      incomplete: true,
+    });
+    expect(cut.aborted).toBe(3);
+    expect(cut.errors).toBe(0);
+    const cutTable = formatLoadSummary(base, cut);
+    expect(cutTable).toContain('completed 7  skipped 0  aborted 3');
+    expect(cutTable).toContain('INCOMPLETE');
     expect(formatProgress({ tenant: 'ns-1', t: 0, rps: 6500, p50Ms: 5.4, p99Ms: 9.8, errors: 0 })).toMatch(
       /\[\s+1s\] ns-1 .*6500\/s .*p50\s+5\.40 ms .*p99\s+9\.80 ms .*errors 0/,
     );
