@@ -227,25 +227,34 @@ class RawConnection implements Transport {
     let length = -1;
     let chunked = false;
     if (head[7] === '0') this.keepAlive = false; // HTTP/1.0 closes unless told otherwise
-    const lower = head.toLowerCase();
-    let i = lower.indexOf('\n');
-    while (i >= 0 && i < lower.length) {
-      const next = lower.indexOf('\n', i + 1);
-      const line = lower.slice(i + 1, next < 0 ? lower.length : next).replace(/\r$/, '');
+    // Only three headers matter for framing: skip every other line on its first character, and lowercase
+    // just the names and values of the candidates (no whole-head copy, no regex per line).
+    let i = head.indexOf('\n');
+    while (i >= 0) {
+      const start = i + 1;
+      const next = head.indexOf('\n', start);
+      const end = next < 0 ? head.length : next;
       i = next;
-      const colon = line.indexOf(':');
-      if (colon < 0) continue;
-      const name = line.slice(0, colon).trim();
-      const value = line.slice(colon + 1).trim();
+      const first = head.charCodeAt(start) | 0x20;
+      if (first !== 0x63 /* c */ && first !== 0x74 /* t */) continue;
+      const colon = head.indexOf(':', start);
+      if (colon < 0 || colon > end) continue;
+      const name = head.slice(start, colon).trim().toLowerCase();
       if (name === 'content-length') {
-        length = Number(value);
+        length = Number(head.slice(colon + 1, end).trim());
         if (!Number.isInteger(length) || length < 0) {
           this.fail(protocolError('HPE_INVALID_CONTENT_LENGTH', 'invalid content-length'));
           return 'failed';
         }
-      } else if (name === 'transfer-encoding') chunked = value.includes('chunked');
-      else if (name === 'connection')
+      } else if (name === 'transfer-encoding')
+        chunked = head
+          .slice(colon + 1, end)
+          .toLowerCase()
+          .includes('chunked');
+      else if (name === 'connection') {
+        const value = head.slice(colon + 1, end).toLowerCase();
         this.keepAlive = value.includes('keep-alive') || !value.includes('close');
+      }
     }
     this.events.onStatus(status);
     if (this.target.noBody || status === 204 || status === 304 || length === 0) return 'done';

@@ -135,6 +135,30 @@ describe('raw HTTP/1.1 client framing', () => {
     }
   });
 
+  it('reads the framing headers whatever their case and place among other headers', async () => {
+    const srv = await scripted([
+      [
+        'HTTP/1.1 200 OK\r\nCache-Control: no-store\r\nCONTENT-LENGTH:   3\r\nTrailer: x\r\nX-A: content-length: 99\r\n\r\n',
+        'abc',
+      ],
+      [
+        'HTTP/1.1 202 Accepted\r\ntransfer-ENCODING: Chunked\r\nContent-Type: text/plain\r\n\r\n2\r\nhi\r\n0\r\n\r\n',
+      ],
+      ['HTTP/1.1 203 OK\r\nContent-Length: 2\r\nConnection: Close\r\n\r\n', 'ok'],
+      ['HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n'],
+    ]);
+    try {
+      expect(await exchange(srv.url, 4)).toEqual([
+        { status: 200, err: undefined },
+        { status: 202, err: undefined },
+        { status: 203, err: undefined },
+        { status: 0, err: 'HPE_INVALID_CONTENT_LENGTH' },
+      ]);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('reports a close mid-response as a reset and bad framing as HPE_* codes', async () => {
     const cut = await scripted([['HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial', '<close>']]);
     const badStatus = await scripted([['HTTP/1.1 2x0 OK\r\n\r\n']]);
