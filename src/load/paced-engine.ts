@@ -169,24 +169,25 @@ export class PacedEngine {
       if (--open === 0) finishRun();
     };
 
-    const send = (c: Conn, intendedAt: number): void => {
+    /** `now`: the caller's clock reading, microseconds before the write (one clock() call fewer per request). */
+    const send = (c: Conn, intendedAt: number, now: number): void => {
       rec.due(intendedAt);
       c.intendedAt = intendedAt;
       c.status = 0;
       c.inFlight = true;
-      c.sentAt = clock();
-      rec.sentAt(intendedAt, c.sentAt);
+      c.sentAt = now;
+      rec.sentAt(intendedAt, now);
       c.transport.send();
     };
 
-    const next = (c: Conn): void => {
+    /** `now` defaults to a fresh clock reading; complete() passes its own so a request costs two reads, not three. */
+    const next = (c: Conn, now = clock()): void => {
       if (stopped || nominal(c, c.k) >= endAt) {
         if (stopped && nominal(c, c.k) < endAt) cutShort = true;
         finishConn(c);
         return;
       }
       let intendedAt = dueAt(c, c.k);
-      const now = clock();
       if (now >= endAt + Math.min(END_GRACE_MS, timeoutMs)) {
         // Never send well after the schedule's end: what catch-up still owed is dropped, counted as skipped.
         for (let k = c.k; nominal(c, k) < endAt; k++) {
@@ -218,7 +219,7 @@ export class PacedEngine {
         }
         c.k = k;
       }
-      send(c, intendedAt);
+      send(c, intendedAt, now);
     };
 
     const complete = (c: Conn, err: unknown): void => {
@@ -233,7 +234,7 @@ export class PacedEngine {
       }
       c.k++;
       // After an error undici is still inside its own clean-up loop: dispatching from here would re-enter it.
-      if (err === undefined) next(c);
+      if (err === undefined) next(c, endAtReq);
       else setImmediate(next, c);
     };
 
