@@ -140,6 +140,9 @@ export const loadCommand: Command = {
       await writeFile(fortioFile, `${JSON.stringify(buildFortioResult(result), null, 2)}\n`);
       io.stderr.write(`Fortio JSON written to ${fortioFile}\n`);
     }
-    return result.incomplete ? ExitCode.aborted : ExitCode.ok;
+    if (io.signal.aborted) return ExitCode.aborted;
+    // Stopped early without a signal: the engine itself failed (e.g. a worker thread died); the
+    // figures above are kept, the exit code says they are partial.
+    return result.incomplete ? ExitCode.internal : ExitCode.ok;
   },
 };
