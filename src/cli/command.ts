@@ -31,5 +31,10 @@ export interface Command {
   description?: string;
   options: Record<string, OptionSpec>;
   positionals: { min: number; max: number };
+  /**
+   * True when the command watches `io.signal` to stop cleanly and keep what it measured. Other
+   * commands exit at once on Ctrl-C/SIGTERM (105) instead of ignoring the first signal.
+   */
+  handlesSignals?: boolean;
   run(args: ParsedArgs, io: CliIO): Promise<number>;
 }

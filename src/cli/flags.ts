@@ -72,3 +72,18 @@ export function flagPlatform(value: unknown): PlatformName {
     },
   );
 }
+
+/** An HTTP method: an RFC 9110 token (letters only here), so nothing else reaches the request line. */
+export function flagMethod(value: unknown): string {
+  if (value === undefined) return 'GET';
+  if (typeof value === 'string' && /^[A-Za-z]{1,20}$/.test(value)) return value.toUpperCase();
+  throw new MeshbenchError(
+    'INVALID_FLAG',
+    `--method must be an HTTP method such as GET or POST, got ${JSON.stringify(value)}`,
+    {
+      input: '--method',
+      value,
+      fix: 'pass e.g. --method GET',
+    },
+  );
+}

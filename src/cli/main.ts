@@ -73,11 +73,18 @@ function parseCommandArgs(cmd: Command, argv: string[]) {
   }
 }
 
-function defaultIO(): CliIO & { dispose(): void } {
+function defaultIO(): CliIO & { dispose(): void; handlesSignals: boolean } {
   const controller = new AbortController();
   let signals = 0;
+  const io = {
+    handlesSignals: false,
+  };
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
+    if (!io.handlesSignals) {
+      process.stderr.write(`\nmeshbench: ${sig} received — stopping\n`);
+      process.exit(ExitCode.aborted);
+    }
     if (signals === 1) {
       process.stderr.write(
         `\nmeshbench: ${sig} received — stopping, keeping what was measured (again to force)\n`,
@@ -90,7 +97,7 @@ function defaultIO(): CliIO & { dispose(): void } {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return {
+  return Object.assign(io, {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
@@ -100,7 +107,7 @@ function defaultIO(): CliIO & { dispose(): void } {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     },
-  };
+  });
 }
 
 /** Runs the CLI and returns the exit code (never throws). */
@@ -126,6 +133,7 @@ export async function main(argv: string[], io?: CliIO): Promise<number> {
       });
     }
     const cmd = await entry.load();
+    if (own) own.handlesSignals = cmd.handlesSignals === true;
     const parsed = parseCommandArgs(cmd, rest);
     if (parsed.values.help) {
       cio.stdout.write(commandHelp(cmd));

@@ -18,7 +18,8 @@ export function escapeXml(value: unknown): string {
 export function escapeMarkdown(value: unknown): string {
   return escapeHtml(value)
     .replace(/([\\`*_[\]#~|])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
+    .replace(/\r?\n/g, ' ')
+    .replace(/[\x00-\x08\x0B-\x1F\x7F]/g, ''); // control bytes would drive a terminal that cats the file
 }
 
 /** A safe file-name part: letters, digits, '.', '_' and '-' only, never a leading dot. */

@@ -12,30 +12,44 @@ export function stampOf(date: Date): string {
     .replace(/\.\d+Z$/, 'Z');
 }
 
+/** Pseudo file systems where a directory can never be written (and recursive mkdir misbehaves). */
+const PSEUDO_FS = /^\/(proc|sys|dev)(\/|$)/;
+
+/**
+ * Makes sure `dir` is a directory this process can write, creating it when missing; fails with
+ * RESULTS_DIR naming the flag, the path and the fix. Called before any work, so nothing measured is
+ * lost to an unwritable output path afterwards.
+ */
+export async function ensureWritableDir(input: { dir: string; flag: string }): Promise<string> {
+  const dir = resolve(input.dir);
+  try {
+    if (PSEUDO_FS.test(dir)) throw new Error(`${dir} is on a pseudo file system`);
+    const st = await stat(dir).catch(() => undefined);
+    if (st && !st.isDirectory()) throw new Error(`${dir} exists and is not a directory`);
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+    return dir;
+  } catch (cause) {
+    throw new MeshbenchError(
+      'RESULTS_DIR',
+      `${input.flag} ${input.dir} cannot be used: ${(cause as Error).message}`,
+      {
+        input: input.flag,
+        value: input.dir,
+        cause,
+        fix: `pass ${input.flag} with a writable directory (it is created when missing)`,
+      },
+    );
+  }
+}
+
 /** Creates a fresh run directory under `root`; fails with RESULTS_DIR naming the path and the fix. */
 export async function createRunDir(input: {
   root: string;
   suite: string;
   now: Date;
 }): Promise<{ dir: string; id: string }> {
-  const root = resolve(input.root);
-  try {
-    const st = await stat(root).catch(() => undefined);
-    if (st && !st.isDirectory()) throw new Error(`${root} exists and is not a directory`);
-    await mkdir(root, { recursive: true });
-    await access(root, constants.W_OK);
-  } catch (cause) {
-    throw new MeshbenchError(
-      'RESULTS_DIR',
-      `results directory ${input.root} cannot be used: ${(cause as Error).message}`,
-      {
-        input: '--results',
-        value: input.root,
-        cause,
-        fix: 'pass --results with a writable directory (it is created when missing)',
-      },
-    );
-  }
+  const root = await ensureWritableDir({ dir: input.root, flag: '--results' });
   for (let attempt = 0; attempt < 5; attempt++) {
     const id = randomBytes(3).toString('hex');
     const dir = join(root, input.suite, `${stampOf(input.now)}-${id}`);

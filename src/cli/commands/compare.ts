@@ -10,6 +10,7 @@ import { writeReportFiles } from '../../report/index.ts';
 import { readResultFile } from '../../report/read-result.ts';
 import type { Command } from '../command.ts';
 import { flagNumber } from '../flags.ts';
+import { ensureWritableDir } from '../../run/results-dir.ts';
 
 export const compareCommand: Command = {
   name: 'compare',
@@ -39,8 +40,11 @@ export const compareCommand: Command = {
     const tolerance = flagNumber('tolerance', values.tolerance, { min: 0, max: 10, example: '0.1' }) ?? 0.1;
     const baseline = await readResultFile(baselineFile);
     const candidate = await readResultFile(candidateFile);
+    const out = await ensureWritableDir({
+      dir: typeof values.out === 'string' ? values.out : dirname(candidateFile),
+      flag: '--out',
+    });
     const comparison = compareRuns(baseline, candidate, { tolerance });
-    const out = typeof values.out === 'string' ? values.out : dirname(candidateFile);
     const written = await writeReportFiles(out, [
       { path: 'compare.md', bytes: buildCompareMarkdown(comparison) },
       { path: 'compare.html', bytes: buildCompareHtml(comparison) },

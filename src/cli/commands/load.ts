@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ExitCode, MeshbenchError } from '../../errors.ts';
 import { runSchedule } from '../../load/driver.ts';
 import { formatLoadSummary, formatProgress } from '../../load/format-load.ts';
@@ -8,7 +9,8 @@ import { summarizeLoad } from '../../load/summarize-load.ts';
 import type { LoadSchedule } from '../../load/types.ts';
 import { checkSchedule } from '../../load/check-schedule.ts';
 import type { Command } from '../command.ts';
-import { flagDuration, flagNumber } from '../flags.ts';
+import { flagDuration, flagMethod, flagNumber } from '../flags.ts';
+import { ensureWritableDir } from '../../run/results-dir.ts';
 
 function parseHeaders(values: unknown): Record<string, string> {
   const list = Array.isArray(values) ? values : values === undefined ? [] : [values];
@@ -73,6 +75,7 @@ export const loadCommand: Command = {
     'fortio-json': { type: 'string', arg: 'FILE', help: "Write Fortio's JSON result format to FILE" },
   },
   positionals: { min: 0, max: 1 },
+  handlesSignals: true,
   async run({ values, positionals }, io) {
     const url = positionals[0];
     if (!url)
@@ -93,7 +96,7 @@ export const loadCommand: Command = {
       });
     const schedule: LoadSchedule = {
       url,
-      method: typeof values.method === 'string' ? values.method.toUpperCase() : 'GET',
+      method: flagMethod(values.method),
       headers: parseHeaders(values.header),
       model: closed ? 'closed' : 'open',
       rate: closed ? undefined : rate,
@@ -125,6 +128,10 @@ export const loadCommand: Command = {
       );
     const problem = checkSchedule(schedule);
     if (problem) throw problem;
+    const fortioFile = values['fortio-json'];
+    // Checked before the load: a minute of measurement must not be lost to an unwritable path.
+    if (typeof fortioFile === 'string')
+      await ensureWritableDir({ dir: dirname(resolve(io.cwd, fortioFile)), flag: '--fortio-json' });
     await probeTarget(url, Math.min(schedule.timeoutMs, 5000));
     io.stderr.write(
       `meshbench load: ${schedule.model === 'open' ? `${rate} req/s` : 'closed loop'} over ${schedule.connections} connections for ${schedule.durationMs / 1000}s → ${url}\n`,
@@ -135,7 +142,6 @@ export const loadCommand: Command = {
     });
     io.stderr.write(formatLoadSummary(schedule, summarizeLoad(result)));
     if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
-    const fortioFile = values['fortio-json'];
     if (typeof fortioFile === 'string') {
       await writeFile(fortioFile, `${JSON.stringify(buildFortioResult(result), null, 2)}\n`);
       io.stderr.write(`Fortio JSON written to ${fortioFile}\n`);

@@ -7,6 +7,7 @@ import { buildPlanFiles, renderKubePlan } from '../../platform/kube/render-plan.
 import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import type { Command } from '../command.ts';
+import { ensureWritableDir } from '../../run/results-dir.ts';
 
 function flagKubePlatform(value: unknown): 'kind' | 'cluster' {
   if (value === undefined || value === 'kind') return 'kind';
@@ -59,6 +60,10 @@ export const planCommand: Command = {
     const driver = flagDriver(values.driver);
     const valid = await readSuite(file);
     const plan = expandSuite(valid, { platform, source: file });
+    const out =
+      typeof values.out === 'string'
+        ? await ensureWritableDir({ dir: resolve(io.cwd, values.out), flag: '--out' })
+        : undefined;
     const agentBundle = values.bundle === true ? await bundleAgent() : undefined;
     const kp = buildKubePlan(plan, {
       agentBundle,
@@ -69,8 +74,7 @@ export const planCommand: Command = {
     // Every manifest is checked against its schema before anything is printed.
     for (const s of kp.steps) for (const m of s.manifests) m.validate();
     io.stdout.write(renderKubePlan(kp));
-    if (typeof values.out === 'string') {
-      const out = resolve(io.cwd, values.out);
+    if (out) {
       const files = buildPlanFiles(kp);
       for (const f of files) {
         const path = join(out, f.path);

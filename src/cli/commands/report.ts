@@ -10,6 +10,7 @@ import {
 import { readResultFile } from '../../report/read-result.ts';
 import { formatSummaryTable, formatVerdictTable } from '../../report/tables.ts';
 import type { Command } from '../command.ts';
+import { ensureWritableDir } from '../../run/results-dir.ts';
 
 export const reportCommand: Command = {
   name: 'report',
@@ -38,8 +39,11 @@ export const reportCommand: Command = {
               .filter(Boolean),
           )
         : undefined;
-    const out = typeof values.out === 'string' ? values.out : dirname(file);
     const result = await readResultFile(file);
+    const out = await ensureWritableDir({
+      dir: typeof values.out === 'string' ? values.out : dirname(file),
+      flag: '--out',
+    });
     const input = buildReporterInput(result);
     const files = await buildReports(input, { only });
     const written = await writeReportFiles(out, files);

@@ -42,6 +42,7 @@ export const runCommand: Command = {
     quiet: { type: 'boolean', help: 'No live display' },
   },
   positionals: { min: 0, max: 1 },
+  handlesSignals: true,
   async run({ values, positionals }, io) {
     const platform = flagPlatform(values.platform);
     const repeats = flagNumber('repeat', values.repeat, { min: 1, max: 100, integer: true, example: '3' });

@@ -32,6 +32,7 @@ export const upCommand: Command = {
     json: { type: 'boolean', help: 'Print the endpoints as JSON on stdout' },
   },
   positionals: { min: 0, max: 1 },
+  handlesSignals: true,
   async run({ values, positionals }, io) {
     const platformName = flagPlatform(values.platform);
     if (platformName !== 'local')

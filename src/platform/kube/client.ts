@@ -53,6 +53,18 @@ export function isNotFound(e: unknown): boolean {
   );
 }
 
+/** The API server URL as it may appear in messages: never with user:password in it. */
+export function serverForMessages(server: string): string {
+  try {
+    const u = new URL(server);
+    u.username = '';
+    u.password = '';
+    return u.origin + (u.pathname === '/' ? '' : u.pathname);
+  } catch {
+    return server.replace(/\/\/[^@/]*@/, '//');
+  }
+}
+
 export class KubeClient {
   readonly kc: KubeConfig;
   private readonly objects: KubernetesObjectApi;
@@ -61,7 +73,7 @@ export class KubeClient {
   constructor(kc: KubeConfig) {
     this.kc = kc;
     this.objects = KubernetesObjectApi.makeApiClient(kc);
-    this.server = kc.getCurrentCluster()?.server ?? '';
+    this.server = serverForMessages(kc.getCurrentCluster()?.server ?? '');
   }
 
   private fail(what: string, e: unknown, fix?: string): never {

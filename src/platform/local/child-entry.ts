@@ -27,7 +27,9 @@ export function exitWithParent(onExit: () => Promise<void> | void = () => {}): v
     if (process.ppid !== parent) stop();
   }, 500).unref();
   process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  // Ctrl-C in a terminal reaches the whole process group: the parent decides when components stop
+  // (SIGTERM, or stdin closing if it dies), so an interrupted run drains before the mesh goes away.
+  process.on('SIGINT', () => {});
 }
 
 /** Reads the JSON config from argv[2]. */

@@ -52,3 +52,9 @@ describe('escaping of names from result.json', () => {
     for (const f of buildFortioFiles(result)) expect(f.path).toMatch(/^fortio\/[A-Za-z0-9._-]+\.json$/);
   });
 });
+
+describe('escapeMarkdown control bytes', () => {
+  it('drops terminal escape bytes from Markdown', () => {
+    expect(escapeMarkdown('ns\x1b[31m\x07x')).toBe('ns\\[31mx');
+  });
+});

@@ -27,7 +27,7 @@ describe('results directory', () => {
     await expect(createRunDir({ root: file, suite: 'ref', now: new Date() })).rejects.toMatchObject({
       code: 'RESULTS_DIR',
       exitCode: 2,
-      message: expect.stringMatching(/results directory .*a-file cannot be used: .*not a directory/),
+      message: expect.stringMatching(/--results .*a-file cannot be used: .*not a directory/),
       fix: expect.stringMatching(/--results/),
     });
   });
