@@ -12,7 +12,8 @@ export function flagNumber(
   const n = Number(value);
   const bad =
     typeof value !== 'string' ||
-    value.trim() === '' ||
+    // Plain decimals only: Number() would also take '0x10', '1e3' and padded text.
+    !/^-?\d+(\.\d+)?$/.test(value) ||
     !Number.isFinite(n) ||
     (opts.integer && !Number.isInteger(n)) ||
     (opts.min !== undefined && n < opts.min) ||
