@@ -1,5 +1,5 @@
 /** Reading result.json for `report` and `compare` (effects: file system). */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { MeshbenchError } from '../errors.ts';
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../run/result.ts';
 
@@ -8,8 +8,18 @@ const FIX = 'give the result.json of a meshbench run, e.g. results/waypoint-shar
 export async function readResultFile(file: string): Promise<RunResult> {
   let text: string;
   try {
+    // A FIFO or device would block the read (and the process's exit) for ever: regular files only.
+    const st = await stat(file);
+    if (!st.isFile() && !st.isDirectory()) {
+      throw new MeshbenchError('RESULT_FILE', `result file ${file} is not a regular file`, {
+        input: 'result',
+        value: file,
+        fix: FIX,
+      });
+    }
     text = await readFile(file, 'utf8');
   } catch (cause) {
+    if (cause instanceof MeshbenchError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     throw new MeshbenchError(
       'RESULT_FILE',

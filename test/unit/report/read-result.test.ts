@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,15 @@ describe('readResultFile', () => {
   it.each([
     ['a missing file', () => join(dir, 'nope.json'), /it does not exist/],
     ['a directory', () => dir, /it is a directory/],
+    [
+      'a FIFO (whose read would block for ever)',
+      () => {
+        const p = join(dir, 'fifo');
+        execFileSync('mkfifo', [p]);
+        return p;
+      },
+      /is not a regular file/,
+    ],
     ['non-JSON', () => file('bad.json', '{"schemaVersion": 1,'), /is not JSON/],
     [
       'a suite, not a result',
