@@ -82,6 +82,16 @@ export function buildChartSpecs(input: { result: RunResult; summary: RunSummary 
   const variantDash = (v: string) =>
     VARIANT_DASH[Math.max(0, summary.variantNames.indexOf(v)) % VARIANT_DASH.length];
   const stagger = staggerMarkers(result);
+  /** One line per variant × tenant: colour by tenant, dash by variant. */
+  const variantTenantLine = <P>(v: { name: string }, t: { tenant: string }, data: P[]) => ({
+    label: `${v.name} · ${t.tenant}`,
+    data,
+    borderColor: tenantColor(t.tenant),
+    backgroundColor: tenantColor(t.tenant),
+    borderDash: variantDash(v.name),
+    pointRadius: 0,
+    borderWidth: 2,
+  });
 
   for (const v of summary.variants) {
     const datasets = v.tenants.flatMap((t) => {
@@ -138,15 +148,7 @@ export function buildChartSpecs(input: { result: RunResult; summary: RunSummary 
       type: 'line',
       data: {
         datasets: summary.variants.flatMap((v) =>
-          v.tenants.map((t) => ({
-            label: `${v.name} · ${t.tenant}`,
-            data: spectrum(t.histograms.intended),
-            borderColor: tenantColor(t.tenant),
-            backgroundColor: tenantColor(t.tenant),
-            borderDash: variantDash(v.name),
-            pointRadius: 0,
-            borderWidth: 2,
-          })),
+          v.tenants.map((t) => variantTenantLine(v, t, spectrum(t.histograms.intended))),
         ),
       },
       options: {
@@ -181,18 +183,16 @@ export function buildChartSpecs(input: { result: RunResult; summary: RunSummary 
       type: 'line',
       data: {
         datasets: summary.variants.flatMap((v) =>
-          v.tenants.map((t) => ({
-            label: `${v.name} · ${t.tenant}`,
-            data: tenantSeconds(result, v.name, t.tenant).map((p) => ({
-              x: p.t,
-              y: p.errorRate === null ? null : p.errorRate * 100,
-            })),
-            borderColor: tenantColor(t.tenant),
-            backgroundColor: tenantColor(t.tenant),
-            borderDash: variantDash(v.name),
-            pointRadius: 0,
-            borderWidth: 2,
-          })),
+          v.tenants.map((t) =>
+            variantTenantLine(
+              v,
+              t,
+              tenantSeconds(result, v.name, t.tenant).map((p) => ({
+                x: p.t,
+                y: p.errorRate === null ? null : p.errorRate * 100,
+              })),
+            ),
+          ),
         ),
       },
       options: {

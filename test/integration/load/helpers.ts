@@ -10,7 +10,8 @@ export interface TestTarget {
   close(): Promise<void>;
 }
 
-async function listen(server: Server): Promise<TestTarget> {
+/** Listens on a free loopback port; close() also destroys open connections. */
+export async function listen(server: Server): Promise<TestTarget> {
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => {
     sockets.add(s);

@@ -1,15 +1,12 @@
-import { createServer, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildRequestBytes, rawTransportFactory } from '../../../src/load/raw-http.ts';
-import { expectClosed, liveHandles, schedule, settleHandles } from './helpers.ts';
+import { expectClosed, listen, liveHandles, schedule, settleHandles } from './helpers.ts';
 
 /** A TCP server answering each request (one per "\r\n\r\n") with the next scripted reply, written in pieces. */
 async function scripted(replies: string[][]) {
   let n = 0;
-  const sockets = new Set<Socket>();
   const server = createServer((s) => {
-    sockets.add(s);
     s.on('error', () => {});
     s.on('data', async (d) => {
       const count = d.toString().split('\r\n\r\n').length - 1;
@@ -26,17 +23,7 @@ async function scripted(replies: string[][]) {
       }
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    port,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
+  return listen(server);
 }
 
 /** Sends `times` requests one after another on one raw connection; returns statuses and errors. */

@@ -52,31 +52,48 @@ export function buildAgentConfigMap(input: {
   });
 }
 
-export function buildAgentJob(input: { tenant: string; placement: Placement; cpu?: string }): Job {
-  const name = loadJobName('agent', input.tenant);
-  const labels = { [AGENT_ROLE_LABEL]: input.tenant, 'meshbench.io/driver': 'agent' };
+/** A run-once load Job in the load namespace: one per tenant and driver, on the load node. */
+function buildLoadJob(input: {
+  driver: 'agent' | 'fortio';
+  tenant: string;
+  placement: Placement;
+  pod: Pick<
+    NonNullable<NonNullable<Job['spec']>['template']['spec']>,
+    'containers' | 'initContainers' | 'volumes'
+  >;
+}): Job {
+  const name = loadJobName(input.driver, input.tenant);
+  const labels = { [AGENT_ROLE_LABEL]: input.tenant, 'meshbench.io/driver': input.driver };
   return new Job({
     metadata: { name, namespace: LOAD_NAMESPACE, labels: managedLabels(labels) },
     spec: {
       backoffLimit: 0,
       template: {
         metadata: { labels },
-        spec: {
-          restartPolicy: 'Never',
-          ...nodeSelectorOf(input.placement),
-          containers: [
-            {
-              name: 'agent',
-              image: IMAGES.node,
-              imagePullPolicy: 'IfNotPresent',
-              command: ['node', `${AGENT_MOUNT}/boot.cjs`, `${AGENT_MOUNT}/config.json`],
-              resources: { requests: { cpu: input.cpu ?? '1', memory: '512Mi' } },
-              volumeMounts: [{ name: 'agent', mountPath: AGENT_MOUNT, readOnly: true }],
-            },
-          ],
-          volumes: [{ name: 'agent', configMap: { name } }],
-        },
+        spec: { restartPolicy: 'Never', ...nodeSelectorOf(input.placement), ...input.pod },
       },
+    },
+  });
+}
+
+export function buildAgentJob(input: { tenant: string; placement: Placement; cpu?: string }): Job {
+  const name = loadJobName('agent', input.tenant);
+  return buildLoadJob({
+    driver: 'agent',
+    tenant: input.tenant,
+    placement: input.placement,
+    pod: {
+      containers: [
+        {
+          name: 'agent',
+          image: IMAGES.node,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['node', `${AGENT_MOUNT}/boot.cjs`, `${AGENT_MOUNT}/config.json`],
+          resources: { requests: { cpu: input.cpu ?? '1', memory: '512Mi' } },
+          volumeMounts: [{ name: 'agent', mountPath: AGENT_MOUNT, readOnly: true }],
+        },
+      ],
+      volumes: [{ name: 'agent', configMap: { name } }],
     },
   });
 }
@@ -100,30 +117,22 @@ export function buildFortioJob(input: {
   startAt: number;
   placement: Placement;
 }): Job {
-  const name = loadJobName('fortio', input.tenant);
-  const labels = { [AGENT_ROLE_LABEL]: input.tenant, 'meshbench.io/driver': 'fortio' };
-  return new Job({
-    metadata: { name, namespace: LOAD_NAMESPACE, labels: managedLabels(labels) },
-    spec: {
-      backoffLimit: 0,
-      template: {
-        metadata: { labels },
-        spec: {
-          restartPolicy: 'Never',
-          ...nodeSelectorOf(input.placement),
-          // Fortio has no start time: the init container holds it until startAt + the tenant's offset.
-          initContainers: [waitUntilStart(input.startAt + input.schedule.startOffsetMs)],
-          containers: [
-            {
-              name: 'fortio',
-              image: IMAGES.fortio,
-              imagePullPolicy: 'IfNotPresent',
-              args: fortioArgs(input.schedule),
-              resources: { requests: { cpu: '1', memory: '256Mi' } },
-            },
-          ],
+  return buildLoadJob({
+    driver: 'fortio',
+    tenant: input.tenant,
+    placement: input.placement,
+    pod: {
+      // Fortio has no start time: the init container holds it until startAt + the tenant's offset.
+      initContainers: [waitUntilStart(input.startAt + input.schedule.startOffsetMs)],
+      containers: [
+        {
+          name: 'fortio',
+          image: IMAGES.fortio,
+          imagePullPolicy: 'IfNotPresent',
+          args: fortioArgs(input.schedule),
+          resources: { requests: { cpu: '1', memory: '256Mi' } },
         },
-      },
+      ],
     },
   });
 }
