@@ -1,8 +1,9 @@
 /**
  * The open-loop paced engine: a fixed pool of keep-alive HTTP/1.1 connections (one request in flight each),
  * each sending at rate/C with its phase offset by i/C of its interval; latency measured from the intended
- * start. Lean hot path: the request encoded once, one pacing timer per connection, one timeout sweep per
- * engine, no per-request logging or allocation beyond the timer.
+ * start. Lean hot path: the request encoded once, one pacing timer per engine (idle connections wait in a
+ * min-heap by due time, so a wake-up sends every request due in that millisecond), one timeout sweep per
+ * engine, no per-request logging or allocation.
  */
 import { performance } from 'node:perf_hooks';
 import { ABORTED_CODE, TIMEOUT_CODE } from './classify-error.ts';
@@ -41,8 +42,55 @@ interface Conn {
   status: number;
   inFlight: boolean;
   finished: boolean;
-  timer: NodeJS.Timeout | null;
-  fire: () => void;
+  /** When this idle connection's next request is due (its key in the wake heap). */
+  wakeAt: number;
+}
+
+/** Binary min-heap of idle connections by wakeAt. Finished connections are skipped when popped (lazy delete). */
+export class WakeHeap {
+  private readonly items: { wakeAt: number }[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): number {
+    return this.items.length > 0 ? this.items[0].wakeAt : Number.POSITIVE_INFINITY;
+  }
+
+  push<T extends { wakeAt: number }>(item: T): void {
+    const a = this.items;
+    let i = a.length;
+    a.push(item);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (a[parent].wakeAt <= item.wakeAt) break;
+      a[i] = a[parent];
+      i = parent;
+    }
+    a[i] = item;
+  }
+
+  pop<T extends { wakeAt: number }>(): T | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      let i = 0;
+      const n = a.length;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && a[r].wakeAt < a[l].wakeAt ? r : l;
+        if (a[c].wakeAt >= last.wakeAt) break;
+        a[i] = a[c];
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top as T | undefined;
+  }
 }
 
 export interface EngineRunInput {
@@ -95,7 +143,7 @@ export class PacedEngine {
         status: 0,
         inFlight: false,
         finished: false,
-        timer: null,
+        wakeAt: 0,
       } as unknown as Conn;
       conn.transport = factory({
         onStatus(status) {
@@ -164,9 +212,32 @@ export class PacedEngine {
     const finishConn = (c: Conn): void => {
       if (c.finished) return;
       c.finished = true;
-      if (c.timer) clearTimeout(c.timer);
-      c.timer = null;
       if (--open === 0) finishRun();
+    };
+
+    // One timer for the engine: idle connections wait in the heap; a wake-up sends all that are due.
+    const heap = new WakeHeap();
+    let wakeTimer: NodeJS.Timeout | null = null;
+    let wakeArmedFor = Number.POSITIVE_INFINITY;
+    const arm = (): void => {
+      const at = heap.peek();
+      if (at >= wakeArmedFor) return;
+      if (wakeTimer) clearTimeout(wakeTimer);
+      wakeArmedFor = at;
+      // Whole milliseconds (Node's timer resolution); a wake up to 1 ms early sends what is due by then.
+      wakeTimer = setTimeout(wake, Math.max(0, Math.round(at - clock())));
+    };
+    const wake = (): void => {
+      wakeTimer = null;
+      wakeArmedFor = Number.POSITIVE_INFINITY;
+      let now = clock();
+      while (heap.peek() <= now + 1) {
+        const c = heap.pop<Conn>() as Conn;
+        if (c.finished) continue;
+        next(c, now);
+        now = clock();
+      }
+      if (heap.size > 0 && open > 0) arm();
     };
 
     /** `now`: the caller's clock reading, microseconds before the write (one clock() call fewer per request). */
@@ -201,8 +272,9 @@ export class PacedEngine {
       }
       // Up to 1 ms early is sent now (timers have ms granularity); latency then counts from the real send.
       if (intendedAt > now + 1) {
-        // Whole milliseconds: Node keeps one timer list per distinct duration, so fractions would make hundreds.
-        c.timer = setTimeout(c.fire, Math.round(intendedAt - now));
+        c.wakeAt = intendedAt;
+        heap.push(c);
+        arm();
         return;
       }
       if (skip && intendedAt < now) {
@@ -238,13 +310,7 @@ export class PacedEngine {
       else setImmediate(next, c);
     };
 
-    for (const c of this.conns) {
-      c.fire = () => {
-        c.timer = null;
-        next(c);
-      };
-      c.onDone = (err) => complete(c, err);
-    }
+    for (const c of this.conns) c.onDone = (err) => complete(c, err);
 
     const abortInFlight = (reason: Error): void => {
       for (const c of this.conns) {
@@ -301,6 +367,8 @@ export class PacedEngine {
     };
 
     function finishRun() {
+      if (wakeTimer) clearTimeout(wakeTimer);
+      wakeTimer = null;
       clearInterval(sweep);
       clearTimeout(hardStop);
       if (progressTimer) clearTimeout(progressTimer);

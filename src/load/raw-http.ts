@@ -41,7 +41,8 @@ export function rawTransportFactory(schedule: LoadSchedule): TransportFactory {
   const port = Number(u.port || (tls ? 443 : 80));
   const request = buildRequestBytes(schedule);
   const noBody = schedule.method === 'HEAD';
-  return (events) => new RawConnection(events, { host, port, tls, request, noBody });
+  const readBuffer = Buffer.allocUnsafe(64 * 1024);
+  return (events) => new RawConnection(events, { host, port, tls, request, noBody, readBuffer });
 }
 
 class RawConnection implements Transport {
@@ -55,19 +56,41 @@ class RawConnection implements Transport {
 
   constructor(
     private readonly events: TransportEvents,
-    private readonly target: { host: string; port: number; tls: boolean; request: Buffer; noBody: boolean },
+    private readonly target: {
+      host: string;
+      port: number;
+      tls: boolean;
+      request: Buffer;
+      noBody: boolean;
+      readBuffer: Buffer;
+    },
   ) {}
 
   private open(): Socket {
     const { host, port, tls } = this.target;
     // SNI takes host names only (Node refuses an IP address as servername).
-    const s = tls
-      ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }) })
-      : netConnect({ host, port });
+    let s: Socket;
+    if (tls) {
+      s = tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }) });
+      s.on('data', (chunk: Buffer) => {
+        if (s === this.socket) this.onData(chunk);
+      });
+    } else {
+      // Plain TCP reads into one buffer shared by the engine's connections (no allocation and no stream
+      // machinery per read); onData copies the only bytes it keeps past the callback (a partial head).
+      s = netConnect({
+        host,
+        port,
+        onread: {
+          buffer: this.target.readBuffer,
+          callback: (n: number, buf: Uint8Array) => {
+            if (s === this.socket) this.onData((buf as Buffer).subarray(0, n), true);
+            return true;
+          },
+        },
+      });
+    }
     s.setNoDelay(true);
-    s.on('data', (chunk: Buffer) => {
-      if (s === this.socket) this.onData(chunk);
-    });
     s.on('error', (err) => {
       if (s === this.socket) this.fail(err);
     });
@@ -123,7 +146,8 @@ class RawConnection implements Transport {
     this.events.onDone(undefined);
   }
 
-  private onData(chunk: Buffer): void {
+  /** `shared`: chunk is a view of the shared read buffer, overwritten by the next read. */
+  private onData(chunk: Buffer, shared = false): void {
     let buf = chunk;
     while (buf.length > 0) {
       switch (this.mode) {
@@ -132,14 +156,16 @@ class RawConnection implements Transport {
           this.drop();
           return;
         case Mode.Head: {
-          const all = this.head ? Buffer.concat([this.head, buf]) : buf;
+          const pending = this.head;
+          const all = pending ? Buffer.concat([pending, buf]) : buf;
           const end = all.indexOf(CRLFCRLF);
           if (end < 0) {
             if (all.length > MAX_HEAD) {
               this.fail(protocolError('HPE_HEADER_OVERFLOW', 'response head too large'));
               return;
             }
-            this.head = all;
+            // A view of the shared read buffer is overwritten by the next read: keep a copy (concat made one already).
+            this.head = pending || !shared ? all : Buffer.from(all);
             return;
           }
           this.head = null;

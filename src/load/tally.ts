@@ -2,13 +2,12 @@
  * The engine's measurements while it runs (TallyRecorder, hot path) and as plain serializable data
  * (EngineTally) that worker threads post back and that merges exactly.
  */
+import { HdrCounts } from '../metrics/hdr-counts.ts';
 import {
-  createHistogram,
   type EncodedHistogram,
   encodeHistogram,
   type Histogram,
   mergeEncoded,
-  recordMicros,
 } from '../metrics/histogram.ts';
 import { classifyError, type ErrorClass } from './classify-error.ts';
 import type { OutcomeCounts } from './types.ts';
@@ -53,7 +52,7 @@ interface SecondAcc {
   measured: number;
   ok: number;
   errors: number;
-  histogram: Histogram;
+  histogram: HdrCounts;
 }
 
 /** Progress over the last wall-clock second. */
@@ -72,12 +71,13 @@ export class TallyRecorder {
   warmup = 0;
   unsentAtEnd = 0;
   maxLagMs = 0;
-  private readonly intendedHist = createHistogram();
-  private readonly actualHist = createHistogram();
-  private readonly errorsHist = createHistogram();
-  private readonly lagHist = createHistogram();
+  // Counts arrays on the hot path; converted to HdrHistograms once, at the end (or each second for the window).
+  private readonly intendedHist = new HdrCounts();
+  private readonly actualHist = new HdrCounts();
+  private readonly errorsHist = new HdrCounts();
+  private readonly lagHist = new HdrCounts();
   private readonly seconds: SecondAcc[] = [];
-  private window: WindowSnapshot = { completed: 0, errors: 0, histogram: createHistogram() };
+  private window = { completed: 0, errors: 0, histogram: new HdrCounts() };
   private readonly measuredFrom: number;
 
   constructor(
@@ -111,7 +111,7 @@ export class TallyRecorder {
     if (intendedAt < this.measuredFrom) return;
     this.sent++;
     const lag = sentAt - intendedAt;
-    recordMicros(this.lagHist, lag > 0 ? lag * 1000 : 0);
+    this.lagHist.record(lag > 0 ? lag * 1000 : 0);
     if (lag > this.maxLagMs) this.maxLagMs = lag;
   }
 
@@ -119,7 +119,7 @@ export class TallyRecorder {
     const t = Math.max(0, Math.floor((intendedAt - this.startAt) / 1000));
     let s = this.seconds[t];
     if (!s) {
-      s = { completed: 0, measured: 0, ok: 0, errors: 0, histogram: createHistogram() };
+      s = { completed: 0, measured: 0, ok: 0, errors: 0, histogram: new HdrCounts() };
       this.seconds[t] = s;
     }
     return s;
@@ -135,8 +135,8 @@ export class TallyRecorder {
     this.window.completed++;
     if (success) {
       sec.ok++;
-      recordMicros(sec.histogram, fromIntended);
-      recordMicros(this.window.histogram, fromIntended);
+      sec.histogram.record(fromIntended);
+      this.window.histogram.record(fromIntended);
     } else {
       sec.errors++;
       this.window.errors++;
@@ -148,11 +148,11 @@ export class TallyRecorder {
       this.outcomes.ok++;
       const ok = this.outcomes.okByStatus as Record<string, number>;
       ok[status] = (ok[status] ?? 0) + 1;
-      recordMicros(this.intendedHist, fromIntended);
-      recordMicros(this.actualHist, (endAt - sentAt) * 1000);
+      this.intendedHist.record(fromIntended);
+      this.actualHist.record((endAt - sentAt) * 1000);
       return;
     }
-    recordMicros(this.errorsHist, fromIntended);
+    this.errorsHist.record(fromIntended);
     if (err === undefined) {
       this.outcomes.status[status] = (this.outcomes.status[status] ?? 0) + 1;
       return;
@@ -169,8 +169,8 @@ export class TallyRecorder {
   /** Returns and resets the last-second window. */
   takeWindow(): WindowSnapshot {
     const w = this.window;
-    this.window = { completed: 0, errors: 0, histogram: createHistogram() };
-    return w;
+    this.window = { completed: 0, errors: 0, histogram: new HdrCounts() };
+    return { completed: w.completed, errors: w.errors, histogram: w.histogram.toHistogram() };
   }
 
   toTally(workers: number, notes: string[]): EngineTally {
@@ -183,7 +183,7 @@ export class TallyRecorder {
           measured: s.measured,
           ok: s.ok,
           errors: s.errors,
-          histogram: encodeHistogram(s.histogram),
+          histogram: encodeHistogram(s.histogram.toHistogram()),
         });
     });
     return {
@@ -192,10 +192,10 @@ export class TallyRecorder {
       completed: this.completed,
       warmup: this.warmup,
       outcomes: this.outcomes,
-      intendedHist: encodeHistogram(this.intendedHist),
-      actualHist: encodeHistogram(this.actualHist),
-      errorsHist: encodeHistogram(this.errorsHist),
-      lagHist: encodeHistogram(this.lagHist),
+      intendedHist: encodeHistogram(this.intendedHist.toHistogram()),
+      actualHist: encodeHistogram(this.actualHist.toHistogram()),
+      errorsHist: encodeHistogram(this.errorsHist.toHistogram()),
+      lagHist: encodeHistogram(this.lagHist.toHistogram()),
       series,
       maxLagMs: this.maxLagMs,
       unsentAtEnd: this.unsentAtEnd,

@@ -9,7 +9,7 @@ export type Histogram = hdr.Histogram;
 export type EncodedHistogram = string;
 
 /** Highest trackable value: 10 minutes in µs; anything larger is clamped (and is a timeout anyway). */
-const HIGHEST_US = 600_000_000;
+export const HIGHEST_US = 600_000_000;
 
 export function createHistogram(): Histogram {
   return hdr.build({

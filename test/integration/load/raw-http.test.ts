@@ -160,4 +160,57 @@ describe('raw HTTP/1.1 client framing', () => {
       await Promise.all([cut.close(), badStatus.close(), badChunk.close(), notHttp.close()]);
     }
   });
+
+  it("keeps a partial head intact while another connection's read reuses the shared read buffer", async () => {
+    // The server holds each connection's socket so the test decides who is answered when.
+    const sockets: import('node:net').Socket[] = [];
+    let arrived: () => void = () => {};
+    const server = createServer((s) => {
+      s.on('error', () => {});
+      s.once('data', () => {
+        sockets.push(s);
+        arrived();
+      });
+    });
+    const srv = await listen(server);
+    const factory = rawTransportFactory(schedule({ url: srv.url }));
+    const results: { status: number; err?: string }[] = [{ status: 0 }, { status: 0 }];
+    const finished: Promise<void>[] = [];
+    const conns = results.map((r) => {
+      let done!: () => void;
+      finished.push(new Promise<void>((res) => (done = res)));
+      return factory({
+        onStatus: (st) => {
+          r.status = st;
+        },
+        onDone: (e) => {
+          r.err = (e as { code?: string } | undefined)?.code;
+          done();
+        },
+      });
+    });
+    const nextArrival = () => new Promise<void>((res) => (arrived = res));
+    try {
+      let a = nextArrival();
+      conns[0].send();
+      await a;
+      // An interim 100 first: the partial head that follows starts mid-buffer, not at the read's start.
+      sockets[0].write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Le');
+      await new Promise((r) => setTimeout(r, 30));
+      a = nextArrival();
+      conns[1].send();
+      await a;
+      sockets[1].write('HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n');
+      await finished[1];
+      sockets[0].write('ngth: 2\r\n\r\nok');
+      await finished[0];
+      expect(results).toEqual([
+        { status: 201, err: undefined },
+        { status: 503, err: undefined },
+      ]);
+    } finally {
+      await Promise.all(conns.map((c) => c.close()));
+      await srv.close();
+    }
+  });
 });
