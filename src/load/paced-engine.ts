@@ -355,6 +355,7 @@ export class PacedEngine {
       Math.max(0, endAt + Math.min(END_GRACE_MS, timeoutMs) + timeoutMs + 100 - clock()),
     );
 
+    let graceTimer: NodeJS.Timeout | null = null;
     const onAbort = () => {
       stopped = true;
       this.notes.push('aborted by signal: stopped sending');
@@ -363,12 +364,14 @@ export class PacedEngine {
         if (!c.finished && nominal(c, c.k) < endAt) cutShort = true;
         finishConn(c);
       }
-      setTimeout(() => abortInFlight(ABORTED_ERROR), Math.min(timeoutMs, ABORT_GRACE_MS));
+      graceTimer = setTimeout(() => abortInFlight(ABORTED_ERROR), Math.min(timeoutMs, ABORT_GRACE_MS));
     };
 
     function finishRun() {
       if (wakeTimer) clearTimeout(wakeTimer);
       wakeTimer = null;
+      // Every request settled before the grace ran out: nothing is left to cut off, and no timer holds the process.
+      if (graceTimer) clearTimeout(graceTimer);
       clearInterval(sweep);
       clearTimeout(hardStop);
       if (progressTimer) clearTimeout(progressTimer);

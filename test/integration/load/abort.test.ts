@@ -79,4 +79,27 @@ describe('abort accounting', () => {
       await srv.close();
     }
   });
+
+  it('leaves no timer behind once the requests in flight at the signal have settled', async () => {
+    // Warm-up answers at once, paced requests after 100 ms: all settle well inside the 500 ms abort grace.
+    const srv = await startServer((n) => (n <= 3 ? 0 : 100));
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    try {
+      // Let timers of earlier tests run out first, so any timer left now is this run's.
+      for (let i = 0; i < 40 && timers() > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      const before = timers();
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 300);
+      const r = await runSchedule(
+        schedule({ url: srv.url, rate: 30, connections: 3, durationMs: 10_000, timeoutMs: 5000 }),
+        { signal: ac.signal },
+      );
+      expect(r.incomplete).toBe(true);
+      expect(r.outcomes.aborted ?? 0).toBe(0);
+      // A pending grace timer would keep a CLI process alive after its result was written.
+      expect(timers()).toBe(before);
+    } finally {
+      await srv.close();
+    }
+  });
 });

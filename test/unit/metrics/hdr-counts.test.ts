@@ -55,6 +55,17 @@ describe('HdrCounts', () => {
     }
   });
 
+  it('agrees with HdrHistogram at both sides of every bucket boundary up to the clamp', () => {
+    const reference = createHistogram() as unknown as { countsArrayIndex(v: number): number };
+    const last = countsIndex(HIGHEST_US);
+    for (let i = 1; i <= last; i++) {
+      const v = valueAtIndex(i);
+      expect(countsIndex(v)).toBe(i);
+      if (reference.countsArrayIndex(v) !== i || reference.countsArrayIndex(v - 1) !== countsIndex(v - 1))
+        throw new Error(`bucket boundary ${v} (index ${i}) differs from HdrHistogram`);
+    }
+  });
+
   it('is empty until something is recorded', () => {
     expect(new HdrCounts().toHistogram().totalCount).toBe(0);
   });
