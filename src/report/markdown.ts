@@ -82,14 +82,15 @@ export function buildSummaryMarkdown(input: {
   }
   const errorRows = summary.variants.flatMap((v) =>
     v.tenants
-      .filter((t) => t.merged.errors.count > 0)
+      .filter((t) => t.merged.errors.count > 0 || t.merged.requests.skipped > 0)
       .map((t) =>
         row([
           md(t.tenant),
           md(v.name),
           Object.entries(t.merged.errors.byClass)
             .map(([k, n]) => `${md(k)} ${n}`)
-            .join(', '),
+            .join(', ') || '—',
+          String(t.merged.requests.skipped),
         ]),
       ),
   );
@@ -98,8 +99,8 @@ export function buildSummaryMarkdown(input: {
       '',
       '### Errors by class',
       '',
-      row(['tenant', 'variant', 'counts']),
-      row(['---', '---', '---']),
+      row(['tenant', 'variant', 'counts', 'not sent (skipped)']),
+      row(['---', '---', '---', '---:']),
       ...errorRows,
     );
   }

@@ -37,10 +37,19 @@ export function formatSummaryTable(summary: RunSummary): string {
       (summary.complete ? '' : ' · INCOMPLETE'),
   ];
   if (variants.length === 0) return `${head[0]}\n  nothing was measured\n`;
+  // Requests the engine never sent (it fell behind its schedule) are no error, but they are not hidden either.
+  const anySkipped = variants.some((v) => v.tenants.some((t) => t.merged.requests.skipped > 0));
+  const rowsShown: Array<[string, Cell]> = anySkipped
+    ? [
+        ...ROWS.slice(0, 4),
+        ['not sent (skipped)', (t) => String(t.merged.requests.skipped)],
+        ...ROWS.slice(4),
+      ]
+    : ROWS;
   const rows: string[][] = [];
   for (const tenant of summary.tenants) {
     rows.push([`tenant ${esc(tenant)}`, ...variants.map((v) => esc(v.name))]);
-    for (const [label, cell] of ROWS) {
+    for (const [label, cell] of rowsShown) {
       rows.push([
         `  ${label}`,
         ...variants.map((v) => {

@@ -54,6 +54,19 @@ describe('writer content', () => {
     expect(lines.find((l) => l.includes('errors') && /32\.\d\d%/.test(l))).toBeDefined();
   });
 
+  it('requests never sent (the engine fell behind) show in the terminal table and summary.md, only when there are some', () => {
+    expect(formatSummaryTable(input.summary)).not.toContain('not sent');
+    const r = structuredClone(result);
+    const shared = r.variants.find((v) => v.name === 'shared')!;
+    shared.tenants.find((t) => t.tenant === 'ns-1')!.load.outcomes.skipped = 7042;
+    const behind = buildReporterInput(r);
+    const line = formatSummaryTable(behind.summary)
+      .split('\n')
+      .find((l) => l.includes('not sent (skipped)'));
+    expect(line).toMatch(/not sent \(skipped\)\s+0\s+7042/);
+    expect(buildSummaryMarkdown(behind)).toContain('| ns-1 | shared | — | 7042 |');
+  });
+
   it('junit.xml has one test case per verdict and failures carry the actual value', () => {
     const w = withFailure();
     const xml = buildJunitXml(w);
