@@ -12,6 +12,7 @@ import { loadavg } from 'node:os';
 import { execa } from 'execa';
 import { parseDuration } from '../src/suite/duration.ts';
 import { decodeHistogram, latencyStats } from '../src/metrics/histogram.ts';
+import { CLOCK_TICKS } from '../src/metrics/proc-cpu.ts';
 import type { RunnerOutput } from './engine-runner.ts';
 import { parseHeyCsv, parseWrk } from './engine-peers.ts';
 
@@ -33,8 +34,8 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 function childrenCpuMs(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields after the command: index 13 = cutime, 14 = cstime (stat(5) fields 16 and 17); 100 ticks/s.
-  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  // Fields after the command: index 13 = cutime, 14 = cstime (stat(5) fields 16 and 17).
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
 }
 
 async function installed(bin: string): Promise<boolean> {

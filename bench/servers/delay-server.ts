@@ -49,18 +49,23 @@ export async function startDelayServer(
   let hist: Histogram = createHistogram();
   let n = 0;
   let stallUntil = 0;
+  const takeStats = () => {
+    const out = { histogram: encodeHistogram(hist), count: hist.totalCount };
+    hist = createHistogram();
+    return out;
+  };
+  const stall = (ms: number) => {
+    stallUntil = performance.now() + ms;
+  };
   const server = createServer((req, res) => {
     const arrived = performance.now();
     if (req.url?.startsWith('/__stats')) {
-      const out = { histogram: encodeHistogram(hist), count: hist.totalCount };
-      hist = createHistogram();
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(out));
+      res.end(JSON.stringify(takeStats()));
       return;
     }
     if (req.url?.startsWith('/__stall')) {
-      const ms = Number(new URL(req.url, 'http://x').searchParams.get('ms') ?? 1000);
-      stallUntil = arrived + ms;
+      stall(Number(new URL(req.url, 'http://x').searchParams.get('ms') ?? 1000));
       res.end('stalling\n');
       return;
     }
@@ -78,14 +83,8 @@ export async function startDelayServer(
     url: `http://127.0.0.1:${port}/`,
     port,
     server,
-    takeStats() {
-      const out = { histogram: encodeHistogram(hist), count: hist.totalCount };
-      hist = createHistogram();
-      return out;
-    },
-    stall(ms) {
-      stallUntil = performance.now() + ms;
-    },
+    takeStats,
+    stall,
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());

@@ -7,6 +7,11 @@ export const TIMEOUT_CODE = 'MESHBENCH_TIMEOUT';
 /** Marker code for requests cut off by an abort signal (not counted as an outcome). */
 export const ABORTED_CODE = 'MESHBENCH_ABORTED';
 
+/** An Error carrying a code the classifier reads (the engine's markers, or a protocol failure like HPE_*). */
+export function codedError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
 const RESET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED', 'ECONNABORTED']);
 const TIMEOUT_CODES = new Set([
   TIMEOUT_CODE,

@@ -11,7 +11,7 @@ import type { LoadSchedule } from './types.ts';
 
 export function runClosedLoop(schedule: LoadSchedule, input: EngineRunInput): Promise<EngineTally> {
   const { startAt, signal, onSecond } = input;
-  const rec = new TallyRecorder(startAt, schedule.warmupMs);
+  const rec = new TallyRecorder(startAt, schedule.warmupMs, onSecond !== undefined);
   const notes: string[] = [];
   let stoppedEarly = false;
   return new Promise((resolve) => {
@@ -53,15 +53,13 @@ export function runClosedLoop(schedule: LoadSchedule, input: EngineRunInput): Pr
           (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
             const end = clock();
             const start = end - responseTime;
-            rec.due(start);
-            rec.sentAt(start, start);
+            rec.sent(start, start);
             rec.complete(start, start, end, statusCode, undefined);
           },
         );
         instance.on('reqError', (err: Error) => {
           const end = clock();
-          rec.due(end);
-          rec.sentAt(end, end);
+          rec.sent(end, end);
           const e = err.message === 'request timed out' ? Object.assign(err, { code: TIMEOUT_CODE }) : err;
           rec.complete(end, end, end, 0, e);
         });

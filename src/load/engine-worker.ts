@@ -17,7 +17,7 @@ export type WorkerMessage =
 const port = parentPort;
 if (port) {
   const { schedule, indices } = workerData as WorkerInit;
-  const engine = new PacedEngine(schedule, indices, 1);
+  const engine = new PacedEngine(schedule, indices);
   const abort = new AbortController();
   const post = (m: WorkerMessage) => port.postMessage(m);
   port.on('message', async (m: WorkerCommand) => {

@@ -6,7 +6,7 @@
  * engine, no per-request logging or allocation.
  */
 import { performance } from 'node:perf_hooks';
-import { ABORTED_CODE, TIMEOUT_CODE } from './classify-error.ts';
+import { ABORTED_CODE, codedError, TIMEOUT_CODE } from './classify-error.ts';
 import { rawTransportFactory } from './raw-http.ts';
 import { type EngineTally, TallyRecorder, type WindowSnapshot } from './tally.ts';
 import { type Transport, type TransportFactory, undiciTransportFactory } from './transport.ts';
@@ -22,11 +22,8 @@ const END_GRACE_MS = 250;
 /** Grace for in-flight requests after an abort signal. */
 const ABORT_GRACE_MS = 500;
 
-function markedError(code: string, message: string): Error {
-  return Object.assign(new Error(message), { code });
-}
-const TIMEOUT_ERROR = markedError(TIMEOUT_CODE, 'request timed out');
-const ABORTED_ERROR = markedError(ABORTED_CODE, 'run aborted');
+const TIMEOUT_ERROR = codedError(TIMEOUT_CODE, 'request timed out');
+const ABORTED_ERROR = codedError(ABORTED_CODE, 'run aborted');
 
 interface Conn {
   index: number;
@@ -117,6 +114,17 @@ export function jitterUnit(seed: number, index: number, k: number): number {
   return ((h >>> 0) / 0x100000000) * 2 - 1;
 }
 
+/** A schedule's pacing: each connection sends every `interval` ms; connection i starts i/C into it. */
+export function pacing(schedule: LoadSchedule): { interval: number; phase: (index: number) => number } {
+  const rate = schedule.rate ?? 0;
+  return { interval: (schedule.connections * 1000) / rate, phase: (index) => (index * 1000) / rate };
+}
+
+/** When request k of a connection is nominally due (epoch ms); it belongs to the schedule if before the end. */
+export function nominalAt(startAt: number, phase: number, interval: number, k: number): number {
+  return startAt + phase + k * interval;
+}
+
 /** Owns the connections of one event loop (the whole schedule, or one worker's share of it). */
 export class PacedEngine {
   private readonly conns: Conn[] = [];
@@ -127,16 +135,15 @@ export class PacedEngine {
     private readonly schedule: LoadSchedule,
     /** Global indices (0..C-1) of the connections this engine drives. */
     indices: readonly number[],
-    private readonly workers = 1,
   ) {
-    const rate = schedule.rate ?? 0;
-    this.interval = (schedule.connections * 1000) / rate;
+    const { interval, phase } = pacing(schedule);
+    this.interval = interval;
     const factory = transportFactory(schedule);
     for (const index of indices) {
       const conn = {
         index,
         onDone: () => {},
-        phase: (index * 1000) / rate,
+        phase: phase(index),
         k: 0,
         intendedAt: 0,
         sentAt: 0,
@@ -181,10 +188,10 @@ export class PacedEngine {
   }
 
   run(input: EngineRunInput): Promise<EngineTally> {
-    const { schedule } = this;
+    const { schedule, notes } = this;
     const { startAt, signal, onSecond } = input;
     const endAt = startAt + schedule.durationMs;
-    const rec = new TallyRecorder(startAt, schedule.warmupMs);
+    const rec = new TallyRecorder(startAt, schedule.warmupMs, onSecond !== undefined);
     const interval = this.interval;
     const jitter = schedule.jitter * interval;
     const skip = schedule.behindSchedule === 'skip';
@@ -202,9 +209,9 @@ export class PacedEngine {
     // only moves when it is due. The jitter is a pure function of (run, connection, k), so the timer, the
     // send and every count see the same due time for a request (one draw per request, not one per look).
     const seed = (Math.random() * 0x100000000) >>> 0;
-    const nominal = (c: Conn, k: number): number => startAt + c.phase + k * interval;
+    const nominal = (c: Conn, k: number): number => nominalAt(startAt, c.phase, interval, k);
     const dueAt = (c: Conn, k: number): number => {
-      const t = startAt + c.phase + k * interval;
+      const t = nominal(c, k);
       if (jitter <= 0) return t;
       return Math.min(endAt - 0.001, Math.max(startAt, t + jitterUnit(seed, c.index, k) * jitter));
     };
@@ -242,31 +249,26 @@ export class PacedEngine {
 
     /** `now`: the caller's clock reading, microseconds before the write (one clock() call fewer per request). */
     const send = (c: Conn, intendedAt: number, now: number): void => {
-      rec.due(intendedAt);
       c.intendedAt = intendedAt;
       c.status = 0;
       c.inFlight = true;
       c.sentAt = now;
-      rec.sentAt(intendedAt, now);
+      rec.sent(intendedAt, now);
       c.transport.send();
     };
 
     /** `now` defaults to a fresh clock reading; complete() passes its own so a request costs two reads, not three. */
     const next = (c: Conn, now = clock()): void => {
-      if (stopped || nominal(c, c.k) >= endAt) {
-        if (stopped && nominal(c, c.k) < endAt) cutShort = true;
+      const scheduled = nominal(c, c.k) < endAt;
+      if (stopped || !scheduled) {
+        if (scheduled) cutShort = true;
         finishConn(c);
         return;
       }
       let intendedAt = dueAt(c, c.k);
       if (now >= endAt + Math.min(END_GRACE_MS, timeoutMs)) {
         // Never send well after the schedule's end: what catch-up still owed is dropped, counted as skipped.
-        for (let k = c.k; nominal(c, k) < endAt; k++) {
-          const t = dueAt(c, k);
-          rec.due(t);
-          rec.skipped(t, 1);
-          if (!rec.isWarmup(t)) rec.unsentAtEnd++;
-        }
+        for (let k = c.k; nominal(c, k) < endAt; k++) rec.unsent(dueAt(c, k));
         finishConn(c);
         return;
       }
@@ -279,17 +281,13 @@ export class PacedEngine {
       }
       if (skip && intendedAt < now) {
         // Send only the latest due request; the earlier ones are skipped.
-        let k = c.k;
-        while (k + 1 < Number.MAX_SAFE_INTEGER) {
-          if (nominal(c, k + 1) >= endAt) break;
-          const t = dueAt(c, k + 1);
+        while (nominal(c, c.k + 1) < endAt) {
+          const t = dueAt(c, c.k + 1);
           if (t > now) break;
-          rec.due(intendedAt);
-          rec.skipped(intendedAt, 1);
-          k++;
+          rec.skipped(intendedAt);
+          c.k++;
           intendedAt = t;
         }
-        c.k = k;
       }
       send(c, intendedAt, now);
     };
@@ -359,11 +357,8 @@ export class PacedEngine {
     const onAbort = () => {
       stopped = true;
       this.notes.push('aborted by signal: stopped sending');
-      for (const c of this.conns) {
-        if (c.inFlight) continue;
-        if (!c.finished && nominal(c, c.k) < endAt) cutShort = true;
-        finishConn(c);
-      }
+      // Idle connections end now (next() sees `stopped`); those in flight end when their request does.
+      for (const c of this.conns) if (!c.inFlight && !c.finished) next(c);
       graceTimer = setTimeout(() => abortInFlight(ABORTED_ERROR), Math.min(timeoutMs, ABORT_GRACE_MS));
     };
 
@@ -376,10 +371,8 @@ export class PacedEngine {
       clearTimeout(hardStop);
       if (progressTimer) clearTimeout(progressTimer);
       signal?.removeEventListener('abort', onAbort);
-      resolveRun({ ...rec.toTally(workersOf(), notesOf()), incomplete: cutShort });
+      resolveRun({ ...rec.toTally(1, notes), incomplete: cutShort });
     }
-    const workersOf = () => this.workers;
-    const notesOf = () => this.notes;
 
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });

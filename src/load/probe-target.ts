@@ -3,12 +3,11 @@ import { lookup } from 'node:dns/promises';
 import { connect } from 'node:net';
 import { MeshbenchError } from '../errors.ts';
 import { errorCode } from './classify-error.ts';
+import { targetAddress } from './raw-http.ts';
 
 /** Throws MeshbenchError TARGET_UNREACHABLE when the host does not resolve or refuses/ignores a connection. */
 export async function probeTarget(url: string, timeoutMs: number): Promise<void> {
-  const u = new URL(url);
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  const { host, port } = targetAddress(url);
   let address: string;
   try {
     address = (await lookup(host)).address;

@@ -6,14 +6,18 @@
  */
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { codedError } from './classify-error.ts';
 import type { Transport, TransportEvents, TransportFactory } from './transport.ts';
 import type { LoadSchedule } from './types.ts';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const MAX_HEAD = 64 * 1024;
 
-function protocolError(code: string, message: string): Error {
-  return Object.assign(new Error(message), { code });
+/** Host (IPv6 brackets removed) and port of an http(s) URL, the scheme's default port when none is given. */
+export function targetAddress(url: string | URL): { host: string; port: number; tls: boolean } {
+  const u = typeof url === 'string' ? new URL(url) : url;
+  const tls = u.protocol === 'https:';
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (tls ? 443 : 80)), tls };
 }
 
 /** The request bytes, built once per schedule. */
@@ -35,10 +39,7 @@ const Mode = { Idle: 0, Head: 1, Length: 2, ChunkSize: 3, ChunkData: 4, Trailers
 type Mode = (typeof Mode)[keyof typeof Mode];
 
 export function rawTransportFactory(schedule: LoadSchedule): TransportFactory {
-  const u = new URL(schedule.url);
-  const tls = u.protocol === 'https:';
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(u.port || (tls ? 443 : 80));
+  const { host, port, tls } = targetAddress(schedule.url);
   const request = buildRequestBytes(schedule);
   const noBody = schedule.method === 'HEAD';
   const readBuffer = Buffer.allocUnsafe(64 * 1024);
@@ -98,7 +99,7 @@ class RawConnection implements Transport {
       if (s !== this.socket) return;
       this.socket = null;
       if (this.inFlight && this.mode === Mode.UntilClose) this.finish();
-      else this.fail(protocolError('UND_ERR_SOCKET', 'other side closed'));
+      else this.fail(codedError('UND_ERR_SOCKET', 'other side closed'));
     });
     return s;
   }
@@ -161,7 +162,7 @@ class RawConnection implements Transport {
           const end = all.indexOf(CRLFCRLF);
           if (end < 0) {
             if (all.length > MAX_HEAD) {
-              this.fail(protocolError('HPE_HEADER_OVERFLOW', 'response head too large'));
+              this.fail(codedError('HPE_HEADER_OVERFLOW', 'response head too large'));
               return;
             }
             // A view of the shared read buffer is overwritten by the next read: keep a copy (concat made one already).
@@ -194,7 +195,7 @@ class RawConnection implements Transport {
           if (nl < 0) {
             this.line += buf.toString('latin1');
             if (this.line.length > MAX_HEAD) {
-              this.fail(protocolError('HPE_CHUNK_EXTENSIONS_OVERFLOW', 'chunk line too long'));
+              this.fail(codedError('HPE_CHUNK_EXTENSIONS_OVERFLOW', 'chunk line too long'));
               return;
             }
             return;
@@ -211,7 +212,7 @@ class RawConnection implements Transport {
           }
           const size = Number.parseInt(text.split(';')[0], 16);
           if (!Number.isFinite(size) || size < 0) {
-            this.fail(protocolError('HPE_INVALID_CHUNK_SIZE', 'bad chunk size'));
+            this.fail(codedError('HPE_INVALID_CHUNK_SIZE', 'bad chunk size'));
             return;
           }
           if (size === 0) this.mode = Mode.Trailers;
@@ -237,12 +238,12 @@ class RawConnection implements Transport {
   /** Parses the status line and the framing headers: the response failed, is done (no body), or has a body. */
   private parseHead(head: string): 'failed' | 'done' | 'body' {
     if (!head.startsWith('HTTP/1.')) {
-      this.fail(protocolError('HPE_INVALID_CONSTANT', 'response is not HTTP/1.x'));
+      this.fail(codedError('HPE_INVALID_CONSTANT', 'response is not HTTP/1.x'));
       return 'failed';
     }
     const status = Number(head.slice(9, 12));
     if (!(status >= 100 && status <= 999) || (head.length > 12 && head[12] !== ' ' && head[12] !== '\r')) {
-      this.fail(protocolError('HPE_INVALID_STATUS', 'invalid status code'));
+      this.fail(codedError('HPE_INVALID_STATUS', 'invalid status code'));
       return 'failed';
     }
     if (status < 200) {
@@ -269,7 +270,7 @@ class RawConnection implements Transport {
       if (name === 'content-length') {
         length = Number(head.slice(colon + 1, end).trim());
         if (!Number.isInteger(length) || length < 0) {
-          this.fail(protocolError('HPE_INVALID_CONTENT_LENGTH', 'invalid content-length'));
+          this.fail(codedError('HPE_INVALID_CONTENT_LENGTH', 'invalid content-length'));
           return 'failed';
         }
       } else if (name === 'transfer-encoding')

@@ -66,10 +66,10 @@ export interface WindowSnapshot {
 export class TallyRecorder {
   readonly outcomes = emptyOutcomes();
   intended = 0;
-  sent = 0;
+  private sentCount = 0;
   completed = 0;
   warmup = 0;
-  unsentAtEnd = 0;
+  private unsentAtEnd = 0;
   maxLagMs = 0;
   // Counts arrays on the hot path; converted to HdrHistograms once, at the end (or each second for the window).
   private readonly intendedHist = new HdrCounts();
@@ -83,22 +83,28 @@ export class TallyRecorder {
   constructor(
     private readonly startAt: number,
     warmupMs: number,
+    /** Keep the last-second window (for a progress listener); off, the hot path skips it. */
+    private readonly trackWindow = true,
   ) {
     this.measuredFrom = startAt + warmupMs;
   }
 
-  isWarmup(intendedAt: number): boolean {
-    return intendedAt < this.measuredFrom;
-  }
-
-  /** A request became due (or was skipped/dropped) at intendedAt. */
+  /** A request became due at intendedAt (counted as intended, or as warm-up before the measured window). */
   due(intendedAt: number): void {
     if (intendedAt < this.measuredFrom) this.warmup++;
     else this.intended++;
   }
 
-  skipped(intendedAt: number, n: number): void {
-    if (intendedAt >= this.measuredFrom) this.outcomes.skipped += n;
+  /** A due request was skipped (the skip policy sends only the latest due one). */
+  skipped(intendedAt: number): void {
+    this.due(intendedAt);
+    if (intendedAt >= this.measuredFrom) this.outcomes.skipped++;
+  }
+
+  /** A due request was never sent: the schedule ended first. Counted as skipped. */
+  unsent(intendedAt: number): void {
+    this.skipped(intendedAt);
+    if (intendedAt >= this.measuredFrom) this.unsentAtEnd++;
   }
 
   /** A sent request was cut off unanswered because the run stopped. */
@@ -106,10 +112,11 @@ export class TallyRecorder {
     if (intendedAt >= this.measuredFrom) this.outcomes.aborted = (this.outcomes.aborted ?? 0) + 1;
   }
 
-  /** A request was written at sentAt (its intended start was intendedAt). */
-  sentAt(intendedAt: number, sentAt: number): void {
+  /** A due request was written at sentAt (its intended start was intendedAt). */
+  sent(intendedAt: number, sentAt: number): void {
+    this.due(intendedAt);
     if (intendedAt < this.measuredFrom) return;
-    this.sent++;
+    this.sentCount++;
     const lag = sentAt - intendedAt;
     this.lagHist.record(lag > 0 ? lag * 1000 : 0);
     if (lag > this.maxLagMs) this.maxLagMs = lag;
@@ -132,14 +139,15 @@ export class TallyRecorder {
     const success = err === undefined && status >= 200 && status < 300;
     const sec = this.second(intendedAt);
     sec.completed++;
-    this.window.completed++;
     if (success) {
       sec.ok++;
       sec.histogram.record(fromIntended);
-      this.window.histogram.record(fromIntended);
-    } else {
-      sec.errors++;
-      this.window.errors++;
+    } else sec.errors++;
+    if (this.trackWindow) {
+      const w = this.window;
+      w.completed++;
+      if (success) w.histogram.record(fromIntended);
+      else w.errors++;
     }
     if (intendedAt < this.measuredFrom) return;
     sec.measured++;
@@ -188,7 +196,7 @@ export class TallyRecorder {
     });
     return {
       intended: this.intended,
-      sent: this.sent,
+      sent: this.sentCount,
       completed: this.completed,
       warmup: this.warmup,
       outcomes: this.outcomes,

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { decodeHistogram, mergeHistograms } from '../metrics/histogram.ts';
 import type { WorkerCommand, WorkerInit, WorkerMessage } from './engine-worker.ts';
-import type { EngineRunInput } from './paced-engine.ts';
+import { type EngineRunInput, nominalAt, pacing } from './paced-engine.ts';
 import { type EngineTally, mergeTallies, TallyRecorder } from './tally.ts';
 import type { LoadSchedule } from './types.ts';
 
@@ -80,17 +80,19 @@ export class WorkerShards {
    */
   private failedTally(w: number, why: string, startAt: number): EngineTally {
     const { schedule } = this;
-    const rate = schedule.rate ?? 0;
-    const rec = new TallyRecorder(startAt, schedule.warmupMs);
+    const rec = new TallyRecorder(startAt, schedule.warmupMs, false);
     const endAt = startAt + schedule.durationMs;
-    const interval = (schedule.connections * 1000) / rate;
+    const { interval, phase } = pacing(schedule);
     let n = 0;
-    if (rate > 0)
-      for (const i of this.shards[w].indices)
-        for (let t = startAt + (i * 1000) / rate; t < endAt; t += interval) {
-          rec.due(t);
+    // The engine's own request times, so the counts match what the worker would have sent.
+    if ((schedule.rate ?? 0) > 0)
+      for (const i of this.shards[w].indices) {
+        const p = phase(i);
+        for (let k = 0; nominalAt(startAt, p, interval, k) < endAt; k++) {
+          rec.due(nominalAt(startAt, p, interval, k));
           n++;
         }
+      }
     const note = `worker ${w} failed: ${why}; its ${n} scheduled requests are counted as due but not sent`;
     return { ...rec.toTally(0, [note]), incomplete: true };
   }
@@ -125,9 +127,7 @@ export class WorkerShards {
     const outcomes = await Promise.all(this.shards.map((s) => s.done));
     signal?.removeEventListener('abort', onAbort);
     return mergeTallies(
-      outcomes.map((o, w) =>
-        'tally' in o ? { ...o.tally, workers: 1 } : this.failedTally(w, o.failed, startAt),
-      ),
+      outcomes.map((o, w) => ('tally' in o ? o.tally : this.failedTally(w, o.failed, startAt))),
     );
   }
 

@@ -1,30 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { buildLoadResult } from '../../../src/load/build-result.ts';
 import { mergeTallies, TallyRecorder } from '../../../src/load/tally.ts';
-import type { LoadSchedule } from '../../../src/load/types.ts';
+import { schedule } from '../../helpers/schedule.ts';
 
-const base: LoadSchedule = {
+const base = schedule({
   url: 'http://127.0.0.1:1/',
-  method: 'GET',
-  headers: {},
-  model: 'open',
   rate: 100,
   connections: 1,
   durationMs: 5000,
-  startOffsetMs: 0,
   warmupMs: 2500,
   timeoutMs: 1000,
-  behindSchedule: 'catch-up',
-  jitter: 0,
   workers: 1,
-};
+});
 
 /** 100 req/s for 5 s from t=0, each answered in 2 ms. */
 function run(rec: TallyRecorder): void {
   for (let i = 0; i < 500; i++) {
     const due = i * 10;
-    rec.due(due);
-    rec.sentAt(due, due);
+    rec.sent(due, due);
     rec.complete(due, due, due + 2, 200, undefined);
   }
 }

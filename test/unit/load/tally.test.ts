@@ -7,8 +7,7 @@ import { decodeHistogram } from '../../../src/metrics/histogram.ts';
 function feed(rec: TallyRecorder, n: number, ms: number, offset = 0): void {
   for (let i = 0; i < n; i++) {
     const due = offset + i * 10;
-    rec.due(due);
-    rec.sentAt(due, due + 1);
+    rec.sent(due, due + 1);
     rec.complete(due, due + 1, due + ms, 200, undefined);
   }
 }
@@ -49,12 +48,10 @@ describe('TallyRecorder', () => {
       Object.assign(new Error('d'), { code: 'ENOTFOUND' }),
     ];
     cases.forEach((err, i) => {
-      rec.due(i);
-      rec.sentAt(i, i);
+      rec.sent(i, i);
       rec.complete(i, i, i + 3, 0, err);
     });
-    rec.due(9);
-    rec.sentAt(9, 9);
+    rec.sent(9, 9);
     rec.complete(9, 9, 12, 503, undefined);
     const t = rec.toTally(1, []);
     expect(t.outcomes).toMatchObject({
