@@ -39,7 +39,3 @@ export function fmtActual(n: number | null): string {
   if (Number.isInteger(n)) return String(n);
   return Math.abs(n) >= 1000 ? n.toFixed(0) : n.toPrecision(4);
 }
-
-export function selectorText(s: { variant?: string; tenant?: string }): string {
-  return [s.variant, s.tenant].filter((x) => x !== undefined).join(' / ');
-}

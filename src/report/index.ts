@@ -2,14 +2,14 @@
  * The reporter registry (vitest reporters/index.ts habit): name → pure function from the run to files,
  * plus writeReports, the thin write step. Summary and verdicts are recomputed from result.json.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { evaluateThresholds } from '../analysis/evaluate.ts';
 import { summarizeRun } from '../analysis/summarize.ts';
 import type { RunSummary } from '../analysis/summary-types.ts';
 import { MeshbenchError } from '../errors.ts';
 import type { RunResult, Verdict } from '../run/result.ts';
+import { writeFileAtomic } from '../run/results-dir.ts';
 import { type RenderedChart, renderCharts } from './charts/render.ts';
 import { buildChartSpecs } from './charts/specs.ts';
 import { buildFortioFiles } from './fortio.ts';
@@ -85,14 +85,6 @@ export async function buildReports(
   return files;
 }
 
-/** Writes one file atomically (temp file + rename) so a reader never sees half a report. */
-async function writeAtomic(path: string, bytes: Buffer | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${randomUUID().slice(0, 8)}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
-}
-
 /** Writes report files under `dir` (atomically each); returns the written paths. */
 export async function writeReportFiles(dir: string, files: readonly ReportFile[]): Promise<string[]> {
   const root = resolve(dir);
@@ -102,7 +94,8 @@ export async function writeReportFiles(dir: string, files: readonly ReportFile[]
     // Reporter paths are built from sanitized names; this guards against a future one that is not.
     if (path !== root && !path.startsWith(root + sep))
       throw new Error(`report path escapes ${root}: ${f.path}`);
-    await writeAtomic(path, f.bytes);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, f.bytes);
     written.push(join(dir, relative(root, path)));
   }
   return written;

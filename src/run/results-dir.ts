@@ -73,9 +73,14 @@ export async function createRunDir(input: {
   });
 }
 
-/** Writes JSON atomically (temp file + rename), so a crash never leaves half a result.json. */
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+/** Writes a file atomically (temp file + rename), so a reader or a crash never sees half of it. */
+export async function writeFileAtomic(path: string, bytes: Buffer | string): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 1)}\n`);
+  await writeFile(tmp, bytes);
   await rename(tmp, path);
+}
+
+/** Writes JSON atomically, so a crash never leaves half a result.json. */
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 1)}\n`);
 }

@@ -5,12 +5,14 @@
  */
 import { join } from 'node:path';
 import { evaluateThresholds } from '../analysis/evaluate.ts';
+import type { RunSummary } from '../analysis/summary-types.ts';
 import { summarizeRun } from '../analysis/summarize.ts';
 import { ExitCode, MeshbenchError, isMeshbenchError } from '../errors.ts';
+import { tenantSchedule } from '../load/tenant-schedule.ts';
 import type { LoadResult, LoadSchedule } from '../load/types.ts';
 import { createPlatform } from '../platform/create.ts';
 import type { Platform, Sample, Sampler, TenantTarget } from '../platform/types.ts';
-import { writeReports } from '../report/index.ts';
+import { buildReporterInput, buildReports, writeReportFiles } from '../report/index.ts';
 import type { RunPlan, VariantPlan } from '../suite/plan.ts';
 import type { RunEventListener } from './events.ts';
 import { baseVersions, readGit, readMachine } from './metadata.ts';
@@ -40,6 +42,8 @@ export interface RunOutcome {
   dir: string;
   exitCode: ExitCode;
   verdicts: Verdict[];
+  /** The run summarized (what the verdicts were judged on). */
+  summary: RunSummary;
   reportFiles: string[];
   /** The error that ended the run early, if one did. */
   error?: MeshbenchError;
@@ -53,20 +57,8 @@ export function buildSchedules(plan: RunPlan, targets: TenantTarget[]): Record<s
     if (!target)
       throw new MeshbenchError('PLATFORM_FAILED', `the platform has no target for tenant ${t.name}`);
     out[t.name] = {
-      url: target.url,
-      method: t.method,
+      ...tenantSchedule(t, plan.load, target.url),
       headers: { ...target.headers, ...t.headers },
-      body: t.body,
-      model: plan.load.model,
-      rate: plan.load.rate,
-      connections: plan.load.connections,
-      durationMs: plan.load.durationMs,
-      startOffsetMs: t.startOffsetMs,
-      warmupMs: plan.load.warmupMs,
-      timeoutMs: plan.load.timeoutMs,
-      behindSchedule: plan.load.behindSchedule,
-      jitter: plan.load.jitter,
-      workers: 'auto',
     };
   }
   return out;
@@ -238,22 +230,23 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   } else if (runError && !result.meta.abort) {
     result.meta.abort = { reason: runError.message, code: runError.code };
   }
-  const summary = summarizeRun(result);
-  const verdicts = evaluateThresholds(summary, plan.thresholds);
-  result.verdicts = verdicts;
   result.meta.endedAt = new Date().toISOString();
   result.meta.complete =
     !aborted &&
     !runError &&
     result.variants.length === plan.variants.length &&
     result.variants.every((v) => v.complete);
+  // Summarized once, after the result is final: verdicts, the reports and the caller all read this.
+  const input = buildReporterInput(result);
+  const { summary, verdicts } = input;
+  result.verdicts = verdicts;
   await writeJsonAtomic(resultPath, result);
   onEvent({ type: 'verdicts', verdicts });
 
   let reportFiles: string[] = [];
   if (options.reports !== false) {
     try {
-      reportFiles = await writeReports(result, dir);
+      reportFiles = await writeReportFiles(dir, await buildReports(input));
     } catch (e) {
       log(
         `reports could not be written: ${(e as Error).message} (result.json is intact; retry with \`meshbench report ${resultPath}\`)`,
@@ -266,7 +259,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   if (aborted) exitCode = ExitCode.aborted;
   else if (runError) exitCode = runError.exitCode;
   else if (verdicts.some((v) => !v.pass)) exitCode = ExitCode.thresholdsFailed;
-  return { result, dir, exitCode, verdicts, reportFiles, error: aborted ? undefined : runError };
+  return { result, dir, exitCode, verdicts, summary, reportFiles, error: aborted ? undefined : runError };
 }
 
 function abortOnFailHit(result: RunResult, plan: RunPlan) {

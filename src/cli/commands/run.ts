@@ -1,20 +1,14 @@
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { summarizeRun } from '../../analysis/summarize.ts';
 import { ExitCode } from '../../errors.ts';
 import { formatSummaryTable, formatVerdictTable } from '../../report/tables.ts';
 import { runSuite } from '../../run/run-suite.ts';
 import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
+import { REFERENCE_SUITE } from '../../suite/reference.ts';
 import type { Command } from '../command.ts';
-import { flagDuration, flagNumber, flagPlatform } from '../flags.ts';
+import { checkVariants, flagChoice, flagDuration, flagNumber, flagPlatform } from '../flags.ts';
 import { createLiveDisplay } from '../live-display.ts';
 import { MeshbenchError } from '../../errors.ts';
-
-/** The reference suite shipped with meshbench, used when no suite is given. */
-export const REFERENCE_SUITE = fileURLToPath(
-  new URL('../../../suites/waypoint-sharing.suite.ts', import.meta.url),
-);
 
 export const runCommand: Command = {
   name: 'run',
@@ -62,22 +56,7 @@ export const runCommand: Command = {
     const file = positionals[0] ?? REFERENCE_SUITE;
     const valid = await readSuite(file);
     const variants = values.variant as string[] | undefined;
-    if (variants) {
-      const known = valid.suite.topology.variants.map((v) => v.name);
-      for (const v of variants) {
-        if (!known.includes(v)) {
-          throw new MeshbenchError(
-            'INVALID_FLAG',
-            `--variant ${v} is not a variant of suite ${valid.suite.name}`,
-            {
-              input: '--variant',
-              value: v,
-              fix: `use one of ${known.join(', ')}`,
-            },
-          );
-        }
-      }
-    }
+    checkVariants(valid, variants);
     if (durationMs !== undefined) {
       const maxOffset = Math.max(...Object.values(valid.durations.startOffsetMs));
       if (durationMs <= maxOffset) {
@@ -93,8 +72,11 @@ export const runCommand: Command = {
       }
     }
     const plan = expandSuite(valid, { platform, source: file, repeats, scale, variants, durationMs });
-    if (values.driver !== undefined) {
-      if ((values.driver !== 'agent' && values.driver !== 'fortio') || !plan.kube) {
+    const driver = flagChoice('driver', values.driver, ['agent', 'fortio'], {
+      fix: 'pass --driver agent (our engine in pods) or --driver fortio, with --platform kind|cluster',
+    });
+    if (driver !== undefined) {
+      if (!plan.kube) {
         throw new MeshbenchError(
           'INVALID_FLAG',
           `--driver must be agent or fortio on kind or cluster, got ${JSON.stringify(values.driver)} on ${platform}`,
@@ -105,7 +87,7 @@ export const runCommand: Command = {
           },
         );
       }
-      plan.kube.driver = values.driver;
+      plan.kube.driver = driver;
     }
     const resultsRoot = typeof values.results === 'string' ? values.results : join(io.cwd, 'results');
     const display = createLiveDisplay(io.stderr as NodeJS.WritableStream & { isTTY?: boolean }, {
@@ -116,10 +98,10 @@ export const runCommand: Command = {
       resultsRoot,
       signal: io.signal,
       onEvent: display,
-      command: ['meshbench', 'run', ...(positionals.length ? positionals : [])],
+      command: ['meshbench', 'run', ...positionals],
       cwd: io.cwd,
     });
-    const summary = summarizeRun(outcome.result);
+    const { summary } = outcome;
     io.stderr.write(`\n${formatSummaryTable(summary)}\n`);
     if (outcome.verdicts.length) io.stderr.write(`\n${formatVerdictTable(outcome.verdicts)}\n`);
     if (outcome.error) io.stderr.write(`\n${outcome.error.format()}\n`);

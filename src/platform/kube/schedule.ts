@@ -1,4 +1,5 @@
 /** A tenant's LoadSchedule as the in-cluster drivers send it (pure). */
+import { tenantSchedule } from '../../load/tenant-schedule.ts';
 import type { LoadSchedule } from '../../load/types.ts';
 import type { LoadPlan, TenantPlan } from '../../suite/plan.ts';
 
@@ -8,20 +9,5 @@ export function serviceUrl(t: TenantPlan): string {
 }
 
 export function buildTenantSchedule(t: TenantPlan, load: LoadPlan): LoadSchedule {
-  return {
-    url: serviceUrl(t),
-    method: t.method,
-    headers: { ...t.headers },
-    ...(t.body !== undefined ? { body: t.body } : {}),
-    model: load.model,
-    ...(load.rate !== undefined ? { rate: load.rate } : {}),
-    connections: load.connections,
-    durationMs: load.durationMs,
-    startOffsetMs: t.startOffsetMs,
-    warmupMs: load.warmupMs,
-    timeoutMs: load.timeoutMs,
-    behindSchedule: load.behindSchedule,
-    jitter: load.jitter,
-    workers: 'auto',
-  };
+  return tenantSchedule(t, load, serviceUrl(t));
 }

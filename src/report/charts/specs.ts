@@ -93,9 +93,21 @@ export function buildChartSpecs(input: { result: RunResult; summary: RunSummary 
     borderWidth: 2,
   });
 
+  // Each variant × tenant's per-second series, merged once and read by the latency and error charts.
+  const secondsOf = new Map<string, ReturnType<typeof tenantSeconds>>();
+  const seconds = (v: string, t: string) => {
+    const key = JSON.stringify([v, t]);
+    let pts = secondsOf.get(key);
+    if (!pts) {
+      pts = tenantSeconds(result, v, t);
+      secondsOf.set(key, pts);
+    }
+    return pts;
+  };
+
   for (const v of summary.variants) {
     const datasets = v.tenants.flatMap((t) => {
-      const pts = tenantSeconds(result, v.name, t.tenant);
+      const pts = seconds(v.name, t.tenant);
       return [
         {
           label: `${t.tenant} p99`,
@@ -187,7 +199,7 @@ export function buildChartSpecs(input: { result: RunResult; summary: RunSummary 
             variantTenantLine(
               v,
               t,
-              tenantSeconds(result, v.name, t.tenant).map((p) => ({
+              seconds(v.name, t.tenant).map((p) => ({
                 x: p.t,
                 y: p.errorRate === null ? null : p.errorRate * 100,
               })),
