@@ -2,6 +2,7 @@
 import { MeshbenchError } from '../errors.ts';
 import { parseDuration } from '../suite/duration.ts';
 import { PLATFORMS, type PlatformName } from '../suite/schema.ts';
+import type { ValidSuite } from '../suite/validate.ts';
 
 export function flagNumber(
   flag: string,
@@ -59,19 +60,60 @@ export function flagDuration(
   return ms;
 }
 
+/** A flag that takes one of a few values: undefined gives `default` (when set), anything else not in `choices` fails. */
+export function flagChoice<const C extends readonly string[]>(
+  flag: string,
+  value: unknown,
+  choices: C,
+  opts: { default: C[number]; fix: string },
+): C[number];
+export function flagChoice<const C extends readonly string[]>(
+  flag: string,
+  value: unknown,
+  choices: C,
+  opts: { default?: undefined; fix: string },
+): C[number] | undefined;
+export function flagChoice<const C extends readonly string[]>(
+  flag: string,
+  value: unknown,
+  choices: C,
+  opts: { default?: C[number]; fix: string },
+): C[number] | undefined {
+  if (value === undefined) return opts.default;
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as C[number];
+  const allowed = choices.length === 2 ? `${choices[0]} or ${choices[1]}` : `one of ${choices.join(', ')}`;
+  throw new MeshbenchError('INVALID_FLAG', `--${flag} must be ${allowed}, got ${JSON.stringify(value)}`, {
+    input: `--${flag}`,
+    value,
+    fix: opts.fix,
+  });
+}
+
 export function flagPlatform(value: unknown): PlatformName {
-  if (value === undefined) return 'local';
-  if (typeof value === 'string' && (PLATFORMS as readonly string[]).includes(value))
-    return value as PlatformName;
-  throw new MeshbenchError(
-    'INVALID_FLAG',
-    `--platform must be one of ${PLATFORMS.join(', ')}, got ${JSON.stringify(value)}`,
-    {
-      input: '--platform',
-      value,
-      fix: 'pass --platform local (the default), kind or cluster',
-    },
-  );
+  return flagChoice('platform', value, PLATFORMS, {
+    default: 'local',
+    fix: 'pass --platform local (the default), kind or cluster',
+  });
+}
+
+/**
+ * Each --variant name must be a variant of the suite; `of` names the suite in the message
+ * (default: `suite <name>`).
+ */
+export function checkVariants(
+  valid: ValidSuite,
+  names: readonly string[] | undefined,
+  of = `suite ${valid.suite.name}`,
+): void {
+  const known = valid.suite.topology.variants.map((v) => v.name);
+  for (const v of names ?? []) {
+    if (!known.includes(v))
+      throw new MeshbenchError('INVALID_FLAG', `--variant ${v} is not a variant of ${of}`, {
+        input: '--variant',
+        value: v,
+        fix: `use one of ${known.join(', ')}`,
+      });
+  }
 }
 
 /** An HTTP method: an RFC 9110 token (letters only here), so nothing else reaches the request line. */

@@ -86,7 +86,7 @@ export function createLiveDisplay(
         cpu.set(e.component, { cores: e.cores, limit: e.limitCores });
         break;
       case 'variant-end':
-        if (tty) redraw();
+        redraw();
         drawn = 0;
         say(
           `variant ${e.name}${e.repeat > 1 ? ` #${e.repeat}` : ''}: ${e.complete ? 'done' : `incomplete${e.error ? ` (${e.error})` : ''}`}`,

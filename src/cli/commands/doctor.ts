@@ -2,10 +2,9 @@ import { ExitCode } from '../../errors.ts';
 import { doctorPassed, formatChecks } from '../../platform/kube/doctor-checks.ts';
 import { runDoctor } from '../../platform/kube/doctor.ts';
 import { kubePlatformSchema } from '../../suite/schema.ts';
-import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import type { Command } from '../command.ts';
-import { MeshbenchError } from '../../errors.ts';
+import { flagChoice } from '../flags.ts';
 
 export const doctorCommand: Command = {
   name: 'doctor',
@@ -24,23 +23,14 @@ export const doctorCommand: Command = {
   },
   positionals: { min: 0, max: 1 },
   async run({ values, positionals }, io) {
-    const platform = values.platform ?? 'kind';
-    if (platform !== 'kind' && platform !== 'cluster') {
-      throw new MeshbenchError(
-        'INVALID_FLAG',
-        `--platform must be kind or cluster, got ${JSON.stringify(platform)}`,
-        {
-          input: '--platform',
-          value: platform,
-          fix: 'pass --platform kind (the default) or --platform cluster; the local platform needs nothing extra',
-        },
-      );
-    }
-    let kube = kubePlatformSchema.parse({});
-    if (positionals[0]) {
-      const plan = expandSuite(await readSuite(positionals[0]), { platform, source: positionals[0] });
-      kube = plan.kube ?? kube;
-    }
+    const platform = flagChoice('platform', values.platform, ['kind', 'cluster'], {
+      default: 'kind',
+      fix: 'pass --platform kind (the default) or --platform cluster; the local platform needs nothing extra',
+    });
+    // The schema fills platforms.kind/cluster with defaults, so this is what expandSuite puts in plan.kube.
+    const kube = positionals[0]
+      ? (await readSuite(positionals[0])).suite.platforms[platform]
+      : kubePlatformSchema.parse({});
     const checks = await runDoctor({
       platform,
       istioVersion: kube.istioVersion,

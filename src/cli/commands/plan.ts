@@ -1,36 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ExitCode, MeshbenchError } from '../../errors.ts';
+import { ExitCode } from '../../errors.ts';
 import { bundleAgent } from '../../load/agent/bundle.ts';
 import { buildKubePlan } from '../../platform/kube/plan.ts';
 import { buildPlanFiles, renderKubePlan } from '../../platform/kube/render-plan.ts';
 import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import type { Command } from '../command.ts';
+import { flagChoice } from '../flags.ts';
 import { ensureWritableDir } from '../../run/results-dir.ts';
-
-function flagKubePlatform(value: unknown): 'kind' | 'cluster' {
-  if (value === undefined || value === 'kind') return 'kind';
-  if (value === 'cluster') return 'cluster';
-  throw new MeshbenchError(
-    'INVALID_FLAG',
-    `--platform must be kind or cluster, got ${JSON.stringify(value)}`,
-    {
-      input: '--platform',
-      value,
-      fix: 'pass --platform kind (the default) or --platform cluster; the local platform has no Kubernetes plan',
-    },
-  );
-}
-
-function flagDriver(value: unknown): 'agent' | 'fortio' | undefined {
-  if (value === undefined || value === 'agent' || value === 'fortio') return value;
-  throw new MeshbenchError('INVALID_FLAG', `--driver must be agent or fortio, got ${JSON.stringify(value)}`, {
-    input: '--driver',
-    value,
-    fix: 'pass --driver agent (our engine in pods) or --driver fortio',
-  });
-}
 
 export const planCommand: Command = {
   name: 'plan',
@@ -56,8 +34,13 @@ export const planCommand: Command = {
   positionals: { min: 1, max: 1 },
   async run({ values, positionals }, io) {
     const file = positionals[0];
-    const platform = flagKubePlatform(values.platform);
-    const driver = flagDriver(values.driver);
+    const platform = flagChoice('platform', values.platform, ['kind', 'cluster'], {
+      default: 'kind',
+      fix: 'pass --platform kind (the default) or --platform cluster; the local platform has no Kubernetes plan',
+    });
+    const driver = flagChoice('driver', values.driver, ['agent', 'fortio'], {
+      fix: 'pass --driver agent (our engine in pods) or --driver fortio',
+    });
     const valid = await readSuite(file);
     const plan = expandSuite(valid, { platform, source: file });
     const out =

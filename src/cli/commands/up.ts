@@ -3,10 +3,9 @@ import { createLocalPlatform } from '../../platform/local/platform.ts';
 import { removeUpState, stateFilePath, writeUpState } from '../../platform/local/state-file.ts';
 import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
+import { REFERENCE_SUITE } from '../../suite/reference.ts';
 import type { Command } from '../command.ts';
-import { flagNumber, flagPlatform } from '../flags.ts';
-
-const DEFAULT_SUITE = 'suites/waypoint-sharing.suite.ts';
+import { checkVariants, flagNumber, flagPlatform } from '../flags.ts';
 
 function curlLine(url: string, headers: Record<string, string>): string {
   const h = Object.entries(headers)
@@ -23,7 +22,7 @@ export const upCommand: Command = {
     'Starts Bookinfo for every tenant and the waypoints of one variant (default: the first), prints',
     'curl-able endpoints with the identity headers, and waits. Stop it with Ctrl-C or `meshbench down`',
     '(the running instance is recorded in $MESHBENCH_STATE_DIR or the OS temp dir, meshbench-up.json).',
-    `Example: meshbench up ${DEFAULT_SUITE} --variant shared`,
+    'Example: meshbench up suites/waypoint-sharing.suite.ts --variant shared',
   ].join('\n'),
   options: {
     platform: { type: 'string', arg: 'NAME', help: 'Only local is supported by `up`' },
@@ -46,22 +45,16 @@ export const upCommand: Command = {
         },
       );
     const scale = flagNumber('scale', values.scale, { min: 0.001, max: 1, example: '0.1' });
-    const file = positionals[0] ?? DEFAULT_SUITE;
+    const file = positionals[0] ?? REFERENCE_SUITE;
     const valid = await readSuite(file);
     const variantName = typeof values.variant === 'string' ? values.variant : undefined;
-    const names = valid.suite.topology.variants.map((v) => v.name);
-    if (variantName && !names.includes(variantName))
-      throw new MeshbenchError('INVALID_FLAG', `--variant ${variantName} is not a variant of ${file}`, {
-        input: '--variant',
-        value: variantName,
-        fix: `use one of: ${names.join(', ')}`,
-      });
+    checkVariants(valid, variantName ? [variantName] : undefined, file);
     const plan = expandSuite(valid, {
       platform: 'local',
       source: file,
       scale,
       repeats: 1,
-      variants: [variantName ?? names[0]],
+      variants: [variantName ?? valid.suite.topology.variants[0].name],
     });
     const variant = plan.variants[0];
     const log = (line: string) => io.stderr.write(`${line}\n`);
