@@ -4,8 +4,8 @@ import { probeTool, runTool } from '../kube/subprocess.ts';
 
 export const KIND_CONFIG = fileURLToPath(new URL('../../../fixtures/kind/cluster.yaml', import.meta.url));
 
-export async function kindClusterExists(name: string): Promise<boolean> {
-  const r = await probeTool('kind', ['get', 'clusters']);
+export async function kindClusterExists(name: string, env?: NodeJS.ProcessEnv): Promise<boolean> {
+  const r = await probeTool('kind', ['get', 'clusters'], { env });
   return r.exitCode === 0 && r.stdout.split('\n').some((l) => l.trim() === name);
 }
 

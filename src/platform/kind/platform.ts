@@ -2,6 +2,7 @@
 import { kindCgroupReader } from '../kube/cgroup-reader.ts';
 import { KubePlatform, type KubePlatformOptions } from '../kube/platform.ts';
 import { IMAGES } from '../kube/istio-version.ts';
+import { kubeSettings } from '../kube/placement.ts';
 import type { Platform } from '../types.ts';
 import { KIND_CONFIG, ensureKindCluster, preloadImage } from './cluster.ts';
 
@@ -23,14 +24,14 @@ export function createKindPlatform(opts: KindPlatformOptions = {}): Platform {
     cgroupReader: kindCgroupReader,
     ...opts.kube,
     async ensureCluster(plan, io) {
-      const name = plan.kube?.clusterName ?? 'meshbench';
+      const { clusterName: name, driver: suiteDriver } = kubeSettings(plan);
       const { context, created } = await ensureKindCluster({
         name,
         config: opts.config ?? KIND_CONFIG,
         signal: io.signal,
         log: io.log,
       });
-      const driver = opts.driver ?? plan.kube?.driver ?? 'agent';
+      const driver = opts.driver ?? suiteDriver;
       // The load image must be on the load node before the coordinated start.
       await preloadImage({ name, image: driver === 'fortio' ? IMAGES.fortio : IMAGES.node, log: io.log });
       if (driver === 'fortio') await preloadImage({ name, image: IMAGES.node, log: io.log });

@@ -160,6 +160,13 @@ export const REQUIRED_PERMISSIONS: Array<{
   { verb: 'get', group: '', resource: 'nodes', subresource: 'proxy' },
 ];
 
+/** A check's facts on one line: `found …; need …; detail`. */
+export function checkFacts(c: Check): string {
+  return [c.found ? `found ${c.found}` : '', c.need ? `need ${c.need}` : '', c.detail ?? '']
+    .filter(Boolean)
+    .join('; ');
+}
+
 /** Renders the checks as an aligned table for stderr. */
 export function formatChecks(checks: Check[]): string {
   const mark: Record<CheckStatus, string> = {
@@ -172,9 +179,7 @@ export function formatChecks(checks: Check[]): string {
   const w = Math.max(...checks.map((c) => c.name.length));
   const lines: string[] = [];
   for (const c of checks) {
-    const facts = [c.found ? `found ${c.found}` : '', c.need ? `need ${c.need}` : '', c.detail ?? '']
-      .filter(Boolean)
-      .join('; ');
+    const facts = checkFacts(c);
     const label = c.status === 'outdated' && c.name.startsWith('inotify') ? 'TOO LOW' : mark[c.status];
     lines.push(`${c.name.padEnd(w)}  ${label.padEnd(7)}  ${facts}`);
     if (c.fix && c.status !== 'ok') lines.push(`${' '.repeat(w)}  fix: ${c.fix}`);

@@ -15,6 +15,8 @@ import {
   evaluateIstioctl,
   evaluateTool,
 } from './doctor-checks.ts';
+import { kindClusterExists } from '../kind/cluster.ts';
+import { istiodTag } from './istio-version.ts';
 import { readKubeConfig } from './kubeconfig.ts';
 import { probeTool } from './subprocess.ts';
 
@@ -144,15 +146,12 @@ async function clusterChecks(opts: DoctorOptions, context: string | undefined): 
   );
   if (opts.platform === 'cluster') {
     const istiod = await client.get('apps/v1', 'Deployment', 'istio-system', 'istiod');
-    const image = (
-      istiod?.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined
-    )?.template?.spec?.containers?.[0]?.image;
     out.push(
       istiod
         ? {
             name: 'istio in cluster',
             status: 'ok',
-            found: image?.split(':').pop() ?? 'istiod present',
+            found: istiodTag(istiod) ?? 'istiod present',
             need: opts.istioVersion,
           }
         : {
@@ -246,9 +245,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<Check[]> {
         REQUIRED.maxUserInstances,
       ),
     );
-    const clusters =
-      kind && !kind.missing ? await probeTool('kind', ['get', 'clusters'], { env }) : undefined;
-    const exists = clusters?.stdout.split('\n').some((l) => l.trim() === opts.clusterName) ?? false;
+    const exists = kind && !kind.missing ? await kindClusterExists(opts.clusterName, env) : false;
     if (exists) checks.push(...(await clusterChecks(opts, `kind-${opts.clusterName}`)));
     else
       checks.push({

@@ -8,6 +8,7 @@
  * refused.
  */
 import type { FortioHistogram, FortioResult } from '../../load/fortio-format.ts';
+import { emptyOutcomes } from '../../load/tally.ts';
 import type { LoadResult, LoadSchedule, OutcomeCounts } from '../../load/types.ts';
 import { createHistogram, encodeHistogram, type Histogram } from '../../metrics/histogram.ts';
 
@@ -35,16 +36,7 @@ export function histogramFromFortio(h: FortioHistogram | undefined): Histogram {
 
 /** Fortio's RetCodes (status → count, -1 = socket error) as our outcome classes. */
 export function outcomesFromFortio(retCodes: Record<string, number> | undefined): OutcomeCounts {
-  const o: OutcomeCounts = {
-    ok: 0,
-    status: {},
-    timeout: 0,
-    reset: 0,
-    refused: 0,
-    skipped: 0,
-    other: {},
-    okByStatus: {},
-  };
+  const o = emptyOutcomes();
   for (const [code, n] of Object.entries(retCodes ?? {})) {
     const c = Number(code);
     if (c === -1) o.other.socket = (o.other.socket ?? 0) + n;
@@ -84,15 +76,13 @@ export function buildLoadResultFromFortio(input: {
   const durationMs = Math.round((f.ActualDuration ?? 0) / 1e6);
   const started = f.StartTime ? Date.parse(f.StartTime) : Number.NaN;
   const startedAt = Number.isFinite(started) ? started : input.startedAt;
-  const ok = histogramFromFortio(f.DurationHistogram);
-  const errors = histogramFromFortio(f.ErrorsDurationHistogram);
   // DurationHistogram holds every request; successes are the whole minus the errors' buckets.
-  const success = createHistogram();
-  success.add(ok);
+  const success = histogramFromFortio(f.DurationHistogram);
+  const completed = f.DurationHistogram?.Count ?? success.totalCount;
+  const errors = histogramFromFortio(f.ErrorsDurationHistogram);
   if (errors.totalCount > 0 && errors.totalCount <= success.totalCount) success.subtract(errors);
   const encodedSuccess = encodeHistogram(success);
   const outcomes = outcomesFromFortio(f.RetCodes);
-  const completed = f.DurationHistogram?.Count ?? ok.totalCount;
   return {
     schedule: input.schedule,
     driver: 'fortio',

@@ -10,7 +10,7 @@ import { MeshbenchError } from '../../errors.ts';
 import type { WaypointEnvelope } from '../../suite/schema.ts';
 import type { KubeClient } from './client.ts';
 import { findIstioctl } from './doctor.ts';
-import { gatewayApiInstallUrl } from './istio-version.ts';
+import { gatewayApiInstallUrl, istiodTag } from './istio-version.ts';
 import { buildInstallValues, buildIstioOperator } from './manifests/install.ts';
 import { manifestJson, type Placement } from './manifests/types.ts';
 import { probeTool, runTool } from './subprocess.ts';
@@ -56,10 +56,7 @@ export async function ensureGatewayApiCrds(
 
 /** The version istiod runs (its image tag), or undefined when Istio is not installed. */
 export async function readIstioVersion(client: KubeClient): Promise<string | undefined> {
-  const d = await client.get('apps/v1', 'Deployment', 'istio-system', 'istiod');
-  const spec = d?.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined;
-  const image = spec?.template?.spec?.containers?.[0]?.image;
-  return image ? (image.split(':').pop() ?? 'unknown') : undefined;
+  return istiodTag(await client.get('apps/v1', 'Deployment', 'istio-system', 'istiod'));
 }
 
 export async function installIstio(input: InstallInput): Promise<void> {

@@ -1,4 +1,5 @@
 /** Version-dependent facts about Istio (pure); see shared/reference/istio-ambient-kind.md. */
+import type { KubeJson } from './client.ts';
 
 export interface IstioVersion {
   major: number;
@@ -57,3 +58,12 @@ export const IMAGES = {
   bookinfo: (service: string, version: string, istio: string) =>
     `docker.io/istio/examples-bookinfo-${service}-${version}:${bookinfoTag(istio)}`,
 } as const;
+
+/** The tag of istiod's image (the Istio version it runs), or undefined when the Deployment has no image. */
+export function istiodTag(istiod: KubeJson | undefined): string | undefined {
+  const spec = istiod?.spec as
+    | { template?: { spec?: { containers?: Array<{ image?: string }> } } }
+    | undefined;
+  const image = spec?.template?.spec?.containers?.[0]?.image;
+  return image ? image.split(':').pop() : undefined;
+}

@@ -23,7 +23,7 @@ export interface KubeLoadDriverOptions {
   /** Time from creating the Jobs to the coordinated start: pods must be running by then. */
   startLeadMs?: number;
   /** Extra time past the schedules' end before a Job counts as stuck. */
-  graceMs?: number;
+  graceMs: number;
   log?: (line: string) => void;
 }
 
@@ -93,7 +93,7 @@ export function createKubeLoadDriver(opts: KubeLoadDriverOptions): LoadDriver {
         const longest = Math.max(...tenants.map((t) => schedules[t].startOffsetMs + schedules[t].durationMs));
         const results: Record<string, LoadResult> = {};
         for (const t of tenants) {
-          const timeoutMs = Math.max(1000, startAt + longest + (opts.graceMs ?? 120_000) - Date.now());
+          const timeoutMs = Math.max(1000, startAt + longest + opts.graceMs - Date.now());
           const outcome = await waitForJobFinished(client, LOAD_NAMESPACE, jobs[t], {
             timeoutMs,
             signal,

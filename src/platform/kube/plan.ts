@@ -17,7 +17,7 @@ import { buildAuthorizationPolicies } from './manifests/policies.ts';
 import { type KubeObject, LOAD_NAMESPACE, MANAGED_SELECTOR } from './manifests/types.ts';
 import { buildWaypoints } from './manifests/waypoints.ts';
 import { gatewayApiInstallUrl, gatewayApiVersion, hasInternalConnectionLimit } from './istio-version.ts';
-import { buildPlacement } from './placement.ts';
+import { buildPlacement, kubeSettings } from './placement.ts';
 import { buildTenantSchedule } from './schedule.ts';
 
 export type KubeAction =
@@ -63,10 +63,10 @@ export interface KubePlanOptions {
 }
 
 export const WAIT_TIMEOUTS = {
-  cluster: 300_000,
   istio: 300_000,
   deployments: 300_000,
   gateway: 180_000,
+  /** Extra time past the schedules' end before a load Job counts as stuck. */
   load: 120_000,
 };
 /** Printed plans show where the bundle goes; `meshbench run` fills in the esbuild output. */
@@ -81,16 +81,16 @@ export const AGENT_BUNDLE_PLACEHOLDER: AgentBundleData = {
 
 export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
   const platform = opts.platform;
-  const kube = plan.kube;
-  const istio = kube?.istioVersion ?? '1.24.6';
+  const kube = kubeSettings(plan);
+  const istio = kube.istioVersion;
   const placement = buildPlacement(kube, platform);
-  const driver = opts.driver ?? kube?.driver ?? 'agent';
+  const driver = opts.driver ?? kube.driver;
   const namespaces = plan.tenants.map((t) => t.namespace);
-  const clusterName = kube?.clusterName ?? 'meshbench';
+  const clusterName = kube.clusterName;
   const kubectl = (...args: string[]) =>
     platform === 'kind'
       ? ['kubectl', '--context', `kind-${clusterName}`, ...args]
-      : ['kubectl', ...(kube?.context ? ['--context', kube.context] : []), ...args];
+      : ['kubectl', ...(kube.context ? ['--context', kube.context] : []), ...args];
   const steps: KubeStep[] = [];
   const step = (s: Omit<KubeStep, 'manifests'> & { manifests?: KubeObject[] }) =>
     steps.push({ ...s, manifests: s.manifests ?? [] });
@@ -126,7 +126,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     step({
       id: 'cluster-context',
       phase: 'cluster',
-      description: `Use the existing cluster${kube?.context ? ` (context ${kube.context})` : ' (current context)'}; check /version`,
+      description: `Use the existing cluster${kube.context ? ` (context ${kube.context})` : ' (current context)'}; check /version`,
       action: { type: 'api', method: 'GET', path: '/version' },
     });
   }
@@ -313,7 +313,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     istioVersion: istio,
     gatewayApiVersion: gatewayApiVersion(istio),
     clusterName: platform === 'kind' ? clusterName : undefined,
-    context: kube?.context,
+    context: kube.context,
     driver,
     notes,
     steps,

@@ -8,12 +8,13 @@ import { MeshbenchError } from '../../errors.ts';
 import { bundleAgent, type AgentBundle } from '../../load/agent/bundle.ts';
 import type { LoadDriver } from '../../load/types.ts';
 import type { RunPlan } from '../../suite/plan.ts';
+import type { KubePlatformSettings } from '../../suite/schema.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { Platform, PlatformInfo, Sampler, TenantTarget } from '../types.ts';
 import type { CgroupReader } from './cgroup-reader.ts';
 import { deleteManagedNamespaces, deleteStaleGateways } from './cleanup.ts';
 import { KubeClient } from './client.ts';
-import { doctorPassed, formatChecks, type Check } from './doctor-checks.ts';
+import { type Check, checkFacts, formatChecks } from './doctor-checks.ts';
 import { runDoctor } from './doctor.ts';
 import { ensureGatewayApiCrds, installIstio, readIstioVersion, waitForIstio } from './istio-install.ts';
 import { gatewayApiVersion } from './istio-version.ts';
@@ -25,7 +26,7 @@ import { buildAuthorizationPolicies } from './manifests/policies.ts';
 import { LOAD_NAMESPACE, type Placement } from './manifests/types.ts';
 import { buildWaypoints } from './manifests/waypoints.ts';
 import { WAIT_TIMEOUTS } from './plan.ts';
-import { buildPlacement } from './placement.ts';
+import { buildPlacement, kubeSettings } from './placement.ts';
 import { KubeSampler } from './sampler.ts';
 import { serviceUrl } from './schedule.ts';
 import { waitForDeploymentAvailable, waitForGatewayProgrammed } from './wait.ts';
@@ -53,21 +54,21 @@ export interface KubePlatformOptions {
 }
 
 function describeCheck(c: Check): string {
-  const facts = [c.found ? `found ${c.found}` : '', c.need ? `need ${c.need}` : '', c.detail ?? '']
-    .filter(Boolean)
-    .join('; ');
+  const facts = checkFacts(c);
   return `${c.name} ${c.status}${facts ? ` (${facts})` : ''}${c.fix ? ` — fix: ${c.fix}` : ''}`;
 }
 
-/** Checks that block a run; inotify limits only warn (kind may still work with fewer pods). */
-function blocking(c: Check): boolean {
-  return !(c.status === 'ok' || c.status === 'skipped' || c.name.startsWith('inotify'));
+/** Failing inotify limits only warn (kind may still work with fewer pods); any other failing check blocks a run. */
+function warnsOnly(c: Check): boolean {
+  return c.name.startsWith('inotify');
 }
 
 export class KubePlatform implements Platform {
   readonly name: 'kind' | 'cluster';
   private client?: KubeClient;
   private plan?: RunPlan;
+  /** The plan's kube settings with the schema's defaults, resolved in up(). */
+  private kube?: KubePlatformSettings;
   private placement: Placement = {};
   private topology?: Topology;
   private bundle?: Promise<AgentBundle>;
@@ -91,21 +92,23 @@ export class KubePlatform implements Platform {
   ): Promise<void> {
     if (options.log) this.log = options.log;
     const { signal } = options;
-    const kube = plan.kube;
-    const istio = kube?.istioVersion ?? '1.24.6';
+    const kube = kubeSettings(plan);
+    const istio = kube.istioVersion;
     this.plan = plan;
+    this.kube = kube;
     this.placement = buildPlacement(kube, this.name);
     if (!this.opts.skipPreflight) {
       const checks = await runDoctor({
         platform: this.name,
         istioVersion: istio,
-        clusterName: kube?.clusterName ?? 'meshbench',
-        context: kube?.context,
-        kubeconfig: kube?.kubeconfig,
+        clusterName: kube.clusterName,
+        context: kube.context,
+        kubeconfig: kube.kubeconfig,
         installIstio: this.opts.installIstio,
         env: this.opts.env,
       });
-      const bad = checks.filter(blocking);
+      const failing = checks.filter((c) => c.status !== 'ok' && c.status !== 'skipped');
+      const bad = failing.filter((c) => !warnsOnly(c));
       if (bad.length) {
         throw new MeshbenchError(
           'PLATFORM_UNAVAILABLE',
@@ -116,15 +119,13 @@ export class KubePlatform implements Platform {
           },
         );
       }
-      if (!doctorPassed(checks))
-        this.log(
-          `warning: ${formatChecks(checks.filter((c) => !blocking(c) && c.status !== 'ok' && c.status !== 'skipped'))}`,
-        );
+      // Only warnings are left.
+      if (failing.length) this.log(`warning: ${formatChecks(failing)}`);
     }
     const cluster = await this.opts.ensureCluster(plan, { signal, log: this.log });
     this.notes.push(...(cluster.notes ?? []));
     const { kc, context } = await readKubeConfig({
-      path: cluster.kubeconfig ?? kube?.kubeconfig,
+      path: cluster.kubeconfig ?? kube.kubeconfig,
       context: cluster.context,
       env: this.opts.env,
     });
@@ -180,15 +181,15 @@ export class KubePlatform implements Platform {
     this.log(`Bookinfo ready in ${namespaces.join(', ')}`);
   }
 
-  private need(): { client: KubeClient; plan: RunPlan } {
-    if (!this.client || !this.plan)
+  private need(): { client: KubeClient; plan: RunPlan; kube: KubePlatformSettings } {
+    if (!this.client || !this.plan || !this.kube)
       throw new MeshbenchError('INTERNAL', `the ${this.name} platform is not up`);
-    return { client: this.client, plan: this.plan };
+    return { client: this.client, plan: this.plan, kube: this.kube };
   }
 
   async apply(topology: Topology): Promise<void> {
-    const { client, plan } = this.need();
-    const istio = plan.kube?.istioVersion ?? '1.24.6';
+    const { client, plan, kube } = this.need();
+    const istio = kube.istioVersion;
     const namespaces = plan.tenants.map((t) => t.namespace);
     for (const o of buildWaypoints({ topology, istioVersion: istio, placement: this.placement }))
       await client.apply(o);
@@ -238,16 +239,17 @@ export class KubePlatform implements Platform {
   }
 
   loadDriver(): LoadDriver {
-    const { client, plan } = this.need();
+    const { client, kube } = this.need();
     return createKubeLoadDriver({
       client,
-      driver: this.opts.driver ?? plan.kube?.driver ?? 'agent',
+      driver: this.opts.driver ?? kube.driver,
       placement: this.placement,
       bundle: () => {
         this.bundle ??= bundleAgent();
         return this.bundle;
       },
       startLeadMs: this.opts.startLeadMs,
+      graceMs: this.timeout('load'),
       log: this.log,
     });
   }

@@ -7,7 +7,7 @@ import { Service, ServiceAccount } from 'kubernetes-models/v1';
 import { BOOKINFO_PORT, BOOKINFO_SERVICES, type Topology } from '../../../topology/model.ts';
 import { IMAGES } from '../istio-version.ts';
 import { USE_WAYPOINT_LABEL, namespaceWaypoint, useWaypointLabels } from './namespaces.ts';
-import { type KubeObject, type Placement, managedLabels } from './types.ts';
+import { type KubeObject, type Placement, managedLabels, nodeSelectorOf } from './types.ts';
 
 const VERSIONS: Record<string, string[]> = {
   productpage: ['v1'],
@@ -78,7 +78,7 @@ function buildDeployment(
         metadata: { labels },
         spec: {
           serviceAccountName: `bookinfo-${service}`,
-          ...(nodeSelector && Object.keys(nodeSelector).length ? { nodeSelector } : {}),
+          ...nodeSelectorOf(nodeSelector),
           containers: [
             {
               name: service,

@@ -6,7 +6,7 @@
 import { IstioOperator } from '@kubernetes-models/istio/install.istio.io/v1alpha1/IstioOperator';
 import type { WaypointEnvelope } from '../../../suite/schema.ts';
 import { supportsGatewayParameters } from '../istio-version.ts';
-import type { Placement } from './types.ts';
+import { type Placement, nodeSelectorOf } from './types.ts';
 import { statsProxyConfig, waypointResources } from './waypoints.ts';
 
 export interface InstallValues {
@@ -24,11 +24,10 @@ export function buildInstallValues(input: {
 }): InstallValues {
   const values: InstallValues = { meshConfig: { defaultConfig: statsProxyConfig() } };
   if (!supportsGatewayParameters(input.istioVersion)) {
-    const nodeSelector = input.placement.waypoints;
     values.global = {
       waypoint: {
         resources: waypointResources(input.envelope),
-        ...(nodeSelector && Object.keys(nodeSelector).length ? { nodeSelector } : {}),
+        ...nodeSelectorOf(input.placement.waypoints),
       },
     };
   }

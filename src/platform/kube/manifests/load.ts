@@ -8,7 +8,7 @@ import type { AgentBundle } from '../../../load/agent/bundle.ts';
 import type { AgentConfig } from '../../../load/agent/protocol.ts';
 import type { LoadSchedule } from '../../../load/types.ts';
 import { IMAGES } from '../istio-version.ts';
-import { type KubeObject, LOAD_NAMESPACE, type Placement, managedLabels } from './types.ts';
+import { type KubeObject, LOAD_NAMESPACE, type Placement, managedLabels, nodeSelectorOf } from './types.ts';
 
 export type { AgentConfig };
 
@@ -20,10 +20,6 @@ export const AGENT_ROLE_LABEL = 'meshbench.io/load';
 
 export function loadJobName(driver: 'agent' | 'fortio', tenant: string): string {
   return `${driver}-${tenant}`.slice(0, 63);
-}
-
-function nodeSelectorOf(placement: Placement) {
-  return placement.load && Object.keys(placement.load).length ? { nodeSelector: placement.load } : {};
 }
 
 /** An init container that sleeps until the coordinated start (used by Fortio, which has no start time). */
@@ -70,7 +66,7 @@ function buildLoadJob(input: {
       backoffLimit: 0,
       template: {
         metadata: { labels },
-        spec: { restartPolicy: 'Never', ...nodeSelectorOf(input.placement), ...input.pod },
+        spec: { restartPolicy: 'Never', ...nodeSelectorOf(input.placement.load), ...input.pod },
       },
     },
   });

@@ -32,10 +32,11 @@ export function managedLabels(extra: Record<string, string> = {}): Record<string
   return { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [PART_OF_LABEL]: 'meshbench', ...extra };
 }
 
-/** `kind/namespace/name`, stable for file names and messages. */
-export function objectKey(o: Pick<KubeObject, 'kind' | 'metadata'>): string {
-  const ns = o.metadata?.namespace;
-  return `${o.kind}/${ns ? `${ns}/` : ''}${o.metadata?.name ?? '?'}`;
+/** `{ nodeSelector }` to spread into a pod spec, or nothing when the selector is absent or empty. */
+export function nodeSelectorOf(selector: Record<string, string> | undefined): {
+  nodeSelector?: Record<string, string>;
+} {
+  return selector && Object.keys(selector).length ? { nodeSelector: selector } : {};
 }
 
 /** The plain JSON of a manifest (what is applied and printed). */

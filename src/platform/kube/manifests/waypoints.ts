@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import type { WaypointEnvelope } from '../../../suite/schema.ts';
 import type { Topology, WaypointSpec } from '../../../topology/model.ts';
 import { supportsGatewayParameters } from '../istio-version.ts';
-import { type KubeObject, type Placement, managedLabels } from './types.ts';
+import { type KubeObject, type Placement, managedLabels, nodeSelectorOf } from './types.ts';
 
 /** Counters that explain overflow errors; Istio's default inclusion list drops them. */
 export const STATS_INCLUSION_REGEXPS = [
@@ -39,13 +39,11 @@ export function waypointResources(e: WaypointEnvelope) {
 
 /** The per-Gateway overlay (Istio ≥ 1.26): `deployment` key patched onto the generated Deployment. */
 export function buildWaypointParams(w: WaypointSpec, placement: Placement): ConfigMap {
-  const nodeSelector =
-    placement.waypoints && Object.keys(placement.waypoints).length ? placement.waypoints : undefined;
   const deployment = {
     spec: {
       template: {
         spec: {
-          ...(nodeSelector ? { nodeSelector } : {}),
+          ...nodeSelectorOf(placement.waypoints),
           containers: [{ name: 'istio-proxy', resources: waypointResources(w.envelope) }],
         },
       },
