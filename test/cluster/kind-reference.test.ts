@@ -7,22 +7,15 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
 
 const enabled = process.env.MESHBENCH_CLUSTER_TESTS === '1';
-const ROOT = new URL('../../', import.meta.url).pathname;
 const SUITE = 'suites/waypoint-sharing.suite.ts';
 
-function cli(args: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['bin/meshbench.js', ...args],
-      { cwd: ROOT, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = async (args: string[], timeoutMs: number) => {
+  const r = await runCli(args, { timeout: timeoutMs });
+  return { ...r, code: r.exitCode ?? 1 };
+};
 
 describe.skipIf(!enabled)('the reference suite on kind', () => {
   it('doctor finds everything it needs', async () => {

@@ -1,24 +1,17 @@
-import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
 import { FakeApiServer } from '../integration/platform/kube/fake-apiserver.ts';
 
-const run = promisify(execFile);
-const ROOT = new URL('../../', import.meta.url).pathname;
 let dir: string;
 
-async function cli(args: string[], env: NodeJS.ProcessEnv) {
-  try {
-    const r = await run(process.execPath, ['bin/meshbench.js', ...args], { cwd: ROOT, env });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+/** Runs doctor with exactly `env` (no KUBECONFIG or PATH leaking in from this process), or this process's env. */
+const cli = async (args: string[], env?: Record<string, string>) => {
+  const r = await runCli(args, env ? { env, inheritEnv: false } : {});
+  return { ...r, code: r.exitCode };
+};
 
 /** A directory of stand-in tools (real executables printing what the real ones print). */
 async function toolDir(name: string, tools: Record<string, string>): Promise<string> {
@@ -162,7 +155,7 @@ describe('meshbench doctor', () => {
   });
 
   it('on this machine: every check that is not ok names a fix', async () => {
-    const r = await cli(['doctor', '--json'], process.env);
+    const r = await cli(['doctor', '--json']);
     expect([0, 110]).toContain(r.code);
     for (const c of JSON.parse(r.stdout).checks)
       if (!['ok', 'skipped'].includes(c.status)) expect(c.fix, c.name).toBeTruthy();

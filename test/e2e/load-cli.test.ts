@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DelayServer, startDelayServer } from '../../bench/servers/delay-server.ts';
+import { BIN } from '../helpers/cli.ts';
 import { expectClosed, freePort } from '../integration/load/helpers.ts';
 
 const cli = (args: string[], opts: { interruptAfterProgress?: boolean } = {}) => {
-  const child = execa('node', ['bin/meshbench.js', 'load', ...args], { reject: false, timeout: 40_000 });
+  const child = execa('node', [BIN, 'load', ...args], { reject: false, timeout: 40_000 });
   // Interrupt once the run is under way (process start-up time varies on a busy machine).
   if (opts.interruptAfterProgress)
     child.stderr?.on('data', (d: Buffer) => {

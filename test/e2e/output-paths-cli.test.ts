@@ -6,9 +6,10 @@ import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli } from '../helpers/cli.ts';
+import { listen } from '../integration/load/helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshbench-out-'));
 const aFile = join(dir, 'a-file');
@@ -90,9 +91,8 @@ describe('output paths and request methods', () => {
     // doctor against an API server that accepts connections and never answers: it would wait on
     // its own timeouts; the first SIGINT must end it.
     const held: Socket[] = [];
-    const blackhole = createServer((sock) => held.push(sock));
-    await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
-    const port = (blackhole.address() as AddressInfo).port;
+    const blackhole = await listen(createServer((sock) => held.push(sock)));
+    const port = blackhole.port;
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(
       kubeconfig,
@@ -123,8 +123,7 @@ describe('output paths and request methods', () => {
       expect(r.exitCode, r.stderr).toBe(105);
       expect(Date.now() - sentAt).toBeLessThan(5000);
     } finally {
-      for (const s of held) s.destroy();
-      await new Promise((r) => blackhole.close(r));
+      await blackhole.close();
     }
   });
 });

@@ -1,33 +1,17 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { expectGolden } from '../unit/report/golden.ts';
 
-const run = promisify(execFile);
-const ROOT = new URL('../../', import.meta.url).pathname;
 const SUITE = 'suites/waypoint-sharing.suite.ts';
-const GOLDEN = join(ROOT, 'fixtures/golden/plan');
 
-async function cli(args: string[]) {
-  try {
-    const r = await run('node', ['bin/meshbench.js', ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-/** Compares with the golden file; UPDATE_GOLDEN=1 rewrites it. */
-async function golden(name: string, text: string) {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) await writeFile(path, text);
-  expect(text).toBe(await readFile(path, 'utf8'));
-}
+const cli = async (args: string[]) => {
+  const r = await runCli(args, { stripFinalNewline: false });
+  return { ...r, code: r.exitCode };
+};
 
 describe('meshbench plan', () => {
   it.each(['kind', 'cluster'])(
@@ -36,7 +20,7 @@ describe('meshbench plan', () => {
       const r = await cli(['plan', '--platform', platform, SUITE]);
       expect(r.stderr).toContain('nothing was applied');
       expect(r.code).toBe(0);
-      await golden(`waypoint-sharing.${platform}.yaml`, r.stdout);
+      expectGolden(`plan/waypoint-sharing.${platform}.yaml`, r.stdout);
       const docs = parseAllDocuments(r.stdout).map((d) => d.toJSON());
       const ids = docs.slice(1).map((d) => d.id);
       for (const id of [

@@ -1,8 +1,7 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runSchedule } from '../../../src/load/driver.ts';
-import { liveHandles, schedule, settleHandles } from './helpers.ts';
+import { listen, liveHandles, schedule, settleHandles } from './helpers.ts';
 
 /** HTTP server answering the n-th request (1-based) after delayMs(n); calls onRequest(n) on its arrival. */
 async function startServer(delayMs: (n: number) => number, onRequest: (n: number) => void = () => {}) {
@@ -15,15 +14,7 @@ async function startServer(delayMs: (n: number) => number, onRequest: (n: number
     res.on('close', () => clearTimeout(t));
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server);
 }
 
 describe('abort accounting', () => {

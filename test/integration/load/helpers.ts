@@ -2,7 +2,8 @@
 import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer as createNetServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { LoadSchedule } from '../../../src/load/types.ts';
+
+export { schedule } from '../../helpers/schedule.ts';
 
 export interface TestTarget {
   url: string;
@@ -88,22 +89,4 @@ export async function settleHandles(before: number, waitMs = 2000): Promise<numb
   const until = Date.now() + waitMs;
   while (liveHandles() > before && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   return liveHandles();
-}
-
-export function schedule(over: Partial<LoadSchedule> & { url: string }): LoadSchedule {
-  return {
-    method: 'GET',
-    headers: {},
-    model: 'open',
-    rate: 100,
-    connections: 10,
-    durationMs: 2000,
-    startOffsetMs: 0,
-    warmupMs: 0,
-    timeoutMs: 2000,
-    behindSchedule: 'catch-up',
-    jitter: 0,
-    workers: 1,
-    ...over,
-  };
 }

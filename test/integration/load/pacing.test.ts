@@ -1,9 +1,8 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalLoadDriver, runSchedule } from '../../../src/load/driver.ts';
-import { expectClosed, liveHandles, schedule, settleHandles } from './helpers.ts';
+import { expectClosed, listen, liveHandles, schedule, settleHandles } from './helpers.ts';
 
 /** A server that records, per connection, when each request arrived (ms, performance clock). */
 async function startRecordingServer() {
@@ -17,18 +16,7 @@ async function startRecordingServer() {
     setTimeout(() => res.end('ok'), 2);
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    port,
-    arrivals,
-    close: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
-  };
+  return { ...(await listen(server)), arrivals };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -12,8 +12,12 @@ import { validateSuite } from '../../../src/suite/validate.ts';
 import { evaluateThresholds } from '../../../src/analysis/evaluate.ts';
 import { summarizeRun } from '../../../src/analysis/summarize.ts';
 
-/** The reference suite (suites/waypoint-sharing.suite.ts) as plain data. */
-export const SAMPLE_SUITE = {
+/**
+ * The suite the sample was built from, as plain data: shaped like the reference suite
+ * (suites/waypoint-sharing.suite.ts) but frozen with the fixtures, so it differs from it (no behindSchedule,
+ * memoryLimit, istioBehaviour or kind platform; older thresholds; local duration and warmup).
+ */
+const SAMPLE_SUITE = {
   name: 'waypoint-sharing',
   description: 'Dedicated vs shared Istio ambient waypoint for two Bookinfo tenants under 6500 rps each',
   tenants: [

@@ -4,6 +4,8 @@ import { spreadOf } from '../../../src/analysis/spread.ts';
 import { buildSampleResult } from './build-sample-result.ts';
 
 const base = buildSampleResult({ repeats: 2, id: 'base' });
+// compareRuns does not mutate its inputs, so the tests share one (expensive) regressed candidate.
+const slow = buildSampleResult({ repeats: 2, id: 'slow', seed: 7, latencyFactor: 1.3 });
 
 describe('compareRuns', () => {
   it('finds no regression between two runs of the same system (different seeds)', () => {
@@ -19,9 +21,7 @@ describe('compareRuns', () => {
   });
 
   it('flags latency 30% up as a regression with abs and % deltas', () => {
-    const c = compareRuns(base, buildSampleResult({ repeats: 2, id: 'slow', seed: 7, latencyFactor: 1.3 }), {
-      tolerance: 0.1,
-    });
+    const c = compareRuns(base, slow, { tolerance: 0.1 });
     expect(c.regressions).toBeGreaterThan(0);
     const avg = c.deltas.find(
       (d) => d.variant === 'dedicated' && d.tenant === 'ns-1' && d.metric === 'latency.avg',
@@ -34,7 +34,6 @@ describe('compareRuns', () => {
   });
 
   it('accepts the same 30% with a tolerance of 0.5, and reports an improvement the other way', () => {
-    const slow = buildSampleResult({ repeats: 2, id: 'slow', seed: 7, latencyFactor: 1.3 });
     expect(compareRuns(base, slow, { tolerance: 0.5 }).regressions).toBe(0);
     const back = compareRuns(slow, base, { tolerance: 0.1 });
     expect(back.regressions).toBe(0);

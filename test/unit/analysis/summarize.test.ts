@@ -3,6 +3,7 @@ import { isWaypointComponent, summarizeErrors, summarizeRun } from '../../../src
 import type { LoadResult } from '../../../src/load/types.ts';
 import { createHistogram, encodeHistogram, recordMicros } from '../../../src/metrics/histogram.ts';
 import type { RunResult } from '../../../src/run/result.ts';
+import { schedule } from '../../helpers/schedule.ts';
 import { buildSampleResult } from './build-sample-result.ts';
 
 function encode(ms: number[]): string {
@@ -24,20 +25,7 @@ function load(okMs: number[], extra: Partial<LoadResult['outcomes']> = {}, achie
     ...extra,
   };
   return {
-    schedule: {
-      url: 'http://127.0.0.1:1/',
-      method: 'GET',
-      headers: {},
-      model: 'open',
-      rate: 100,
-      connections: 10,
-      durationMs: 10_000,
-      startOffsetMs: 0,
-      warmupMs: 0,
-      timeoutMs: 1000,
-      behindSchedule: 'catch-up',
-      jitter: 0,
-    },
+    schedule: schedule({ url: 'http://127.0.0.1:1/', rate: 100, durationMs: 10_000, timeoutMs: 1000 }),
     driver: 'paced',
     startedAt: 0,
     endedAt: 10_000,

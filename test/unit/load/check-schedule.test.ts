@@ -4,21 +4,16 @@ import { formatLoadSummary, formatProgress } from '../../../src/load/format-load
 import { summarizeLoad } from '../../../src/load/summarize-load.ts';
 import type { LoadSchedule } from '../../../src/load/types.ts';
 import { createHistogram, encodeHistogram, recordMicros } from '../../../src/metrics/histogram.ts';
+import { schedule } from '../../helpers/schedule.ts';
 
-const base: LoadSchedule = {
+const base = schedule({
   url: 'http://127.0.0.1:8080/',
-  method: 'GET',
-  headers: {},
-  model: 'open',
   rate: 6500,
   connections: 650,
   durationMs: 60_000,
-  startOffsetMs: 0,
   warmupMs: 5000,
   timeoutMs: 5000,
-  behindSchedule: 'catch-up',
-  jitter: 0,
-};
+});
 
 describe('checkSchedule', () => {
   it('accepts a valid schedule', () => {

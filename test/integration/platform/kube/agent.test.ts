@@ -1,16 +1,16 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleAgent, bootScript, unpackedFiles } from '../../../../src/load/agent/bundle.ts';
 import { type AgentConfig, parseAgentResult } from '../../../../src/load/agent/protocol.ts';
-import type { LoadSchedule } from '../../../../src/load/types.ts';
 import { buildAgentConfigMap } from '../../../../src/platform/kube/manifests/load.ts';
+import { listen, schedule as loadSchedule, type TestTarget } from '../../load/helpers.ts';
 
 let server: Server;
+let target: TestTarget;
 let url: string;
 let dir: string;
 let requests = 0;
@@ -20,32 +20,18 @@ beforeAll(async () => {
     requests++;
     res.end('ok');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/productpage`;
+  target = await listen(server);
+  url = `${target.url}productpage`;
   dir = await mkdtemp(join(tmpdir(), 'mb-agent-'));
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
+  await target.close();
   await rm(dir, { recursive: true, force: true });
   expect(server.listening).toBe(false);
 });
 
-const schedule = (): LoadSchedule => ({
-  url,
-  method: 'GET',
-  headers: {},
-  model: 'open',
-  rate: 200,
-  connections: 4,
-  durationMs: 2000,
-  startOffsetMs: 500,
-  warmupMs: 0,
-  timeoutMs: 2000,
-  behindSchedule: 'catch-up',
-  jitter: 0,
-  workers: 'auto',
-});
+const schedule = () =>
+  loadSchedule({ url, rate: 200, connections: 4, durationMs: 2000, startOffsetMs: 500, workers: 'auto' });
 
 /** Lays out the ConfigMap as the pod sees it (data + binaryData files) and runs `node boot.cjs`. */
 async function runPod(mount: string, config: AgentConfig) {

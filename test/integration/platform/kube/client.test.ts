@@ -12,7 +12,7 @@ import { buildKubePlan } from '../../../../src/platform/kube/plan.ts';
 import { KubeSampler } from '../../../../src/platform/kube/sampler.ts';
 import { waitForDeploymentAvailable, waitForGatewayProgrammed } from '../../../../src/platform/kube/wait.ts';
 import { allVariantsPlan } from '../../../unit/platform/kube/helpers.ts';
-import { FakeApiServer } from './fake-apiserver.ts';
+import { FakeApiServer, putPod, serveNodeFixtures } from './fake-apiserver.ts';
 
 const FIX = new URL('../../../../fixtures/kube/', import.meta.url).pathname;
 const TOKEN = 'fake-token-DO-NOT-LOG';
@@ -200,28 +200,13 @@ describe('readiness waits', () => {
 });
 
 describe('sampler', () => {
-  const pod = (namespace: string, name: string, labels: Record<string, string>) =>
-    api.put(`/api/v1/namespaces/${namespace}/pods/${name}`, {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, namespace, labels },
-      spec: { nodeName: 'meshbench-worker', containers: [] },
-      status: { phase: 'Running' },
-    });
-
   it('reads CPU, limits, throttling, memory and Envoy overflow counters through the API server', async () => {
-    pod('ns-1', 'waypoint-7c9d8b5f6d-x2kqp', { 'gateway.networking.k8s.io/gateway-name': 'waypoint' });
-    pod('ns-1', 'productpage-v1-54bb874995-hkq7c', { app: 'productpage' });
-    pod('istio-system', 'ztunnel-9hz5w', { app: 'ztunnel' });
-    api.raw.set('/api/v1/nodes/meshbench-worker/proxy/stats/summary', {
-      body: JSON.parse(await readFile(join(FIX, 'summary-mesh-node.json'), 'utf8')),
+    putPod(api, 'ns-1', 'waypoint-7c9d8b5f6d-x2kqp', {
+      'gateway.networking.k8s.io/gateway-name': 'waypoint',
     });
-    api.raw.set('/api/v1/nodes/meshbench-worker/proxy/metrics/cadvisor', {
-      body: await readFile(join(FIX, 'cadvisor-mesh-node.txt'), 'utf8'),
-    });
-    api.raw.set('/api/v1/namespaces/ns-1/pods/waypoint-7c9d8b5f6d-x2kqp:15020/proxy/stats/prometheus', {
-      body: await readFile(join(FIX, 'envoy-waypoint-stats.txt'), 'utf8'),
-    });
+    putPod(api, 'ns-1', 'productpage-v1-54bb874995-hkq7c', { app: 'productpage' });
+    putPod(api, 'istio-system', 'ztunnel-9hz5w', { app: 'ztunnel' });
+    await serveNodeFixtures(api);
     const sampler = new KubeSampler(client, {
       waypoints: [{ namespace: 'ns-1', name: 'waypoint' }],
       services: [{ namespace: 'ns-1', service: 'productpage' }],
@@ -334,12 +319,7 @@ describe('sampler with node cgroup files', () => {
         containerStatuses: [{ name: 'istio-proxy', containerID: 'containerd://5b1f' }],
       },
     });
-    api.raw.set('/api/v1/nodes/meshbench-worker/proxy/stats/summary', {
-      body: JSON.parse(await readFile(join(FIX, 'summary-mesh-node.json'), 'utf8')),
-    });
-    api.raw.set('/api/v1/nodes/meshbench-worker/proxy/metrics/cadvisor', {
-      body: await readFile(join(FIX, 'cadvisor-mesh-node.txt'), 'utf8'),
-    });
+    await serveNodeFixtures(api, { envoy: false });
     // A copy of the node's cgroup tree, read by the same `sh` script docker exec runs on kind.
     const root = join(dir, 'node-root');
     const [path] = cgroupCandidates({ podUid: uid, qosClass: 'Burstable', containerId: '5b1f' });

@@ -3,6 +3,7 @@
  * server-side apply (PATCH application/apply-patch+yaml), get, label-selected list, delete, and raw
  * routes for the node and pod proxies and pod logs. Objects live in memory; tests script status changes.
  */
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -289,4 +290,74 @@ export class FakeApiServer {
       },
     };
   }
+}
+
+const FIXTURES = new URL('../../../../fixtures/kube/', import.meta.url).pathname;
+
+/** Puts a Running pod scheduled on `nodeName` (what a controller and the scheduler would leave). */
+export function putPod(
+  api: FakeApiServer,
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  nodeName = 'meshbench-worker',
+): void {
+  api.put(`/api/v1/namespaces/${namespace}/pods/${name}`, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels },
+    spec: { nodeName },
+    status: { phase: 'Running' },
+  });
+}
+
+/**
+ * A healthy cluster with Istio 1.24.6 (istiod, ztunnel) and the Gateway API CRDs, where every Deployment,
+ * Gateway, DaemonSet and Job becomes ready at once. `namespaces` are the ones already there.
+ */
+export function seedIstioCluster(api: FakeApiServer, opts: { namespaces?: string[] } = {}): void {
+  for (const name of opts.namespaces ?? ['istio-system'])
+    api.put(`/api/v1/namespaces/${name}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  api.put('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gateways.gateway.networking.k8s.io', {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'gateways.gateway.networking.k8s.io' },
+  });
+  api.put('/apis/apps/v1/namespaces/istio-system/deployments/istiod', {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'istiod', namespace: 'istio-system' },
+    spec: {
+      template: { spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.24.6' }] } },
+    },
+  });
+  api.put('/apis/apps/v1/namespaces/istio-system/daemonsets/ztunnel', {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'ztunnel', namespace: 'istio-system' },
+  });
+  api.statusOf = (path) => {
+    if (path.includes('/deployments/')) return { conditions: [{ type: 'Available', status: 'True' }] };
+    if (path.includes('/gateways/')) return { conditions: [{ type: 'Programmed', status: 'True' }] };
+    if (path.includes('/daemonsets/')) return { desiredNumberScheduled: 3, numberReady: 3 };
+    if (path.includes('/jobs/')) return { conditions: [{ type: 'Complete', status: 'True' }] };
+    return undefined;
+  };
+}
+
+/**
+ * Serves the recorded kubelet payloads (Summary API, cAdvisor) of node meshbench-worker and, unless
+ * `envoy` is false, the Envoy stats of the ns-1 waypoint pod waypoint-7c9d8b5f6d-x2kqp.
+ */
+export async function serveNodeFixtures(api: FakeApiServer, opts: { envoy?: boolean } = {}): Promise<void> {
+  api.raw.set('/api/v1/nodes/meshbench-worker/proxy/stats/summary', {
+    body: JSON.parse(await readFile(`${FIXTURES}summary-mesh-node.json`, 'utf8')),
+  });
+  api.raw.set('/api/v1/nodes/meshbench-worker/proxy/metrics/cadvisor', {
+    body: await readFile(`${FIXTURES}cadvisor-mesh-node.txt`, 'utf8'),
+  });
+  if (opts.envoy === false) return;
+  api.raw.set('/api/v1/namespaces/ns-1/pods/waypoint-7c9d8b5f6d-x2kqp:15020/proxy/stats/prometheus', {
+    body: await readFile(`${FIXTURES}envoy-waypoint-stats.txt`, 'utf8'),
+  });
 }

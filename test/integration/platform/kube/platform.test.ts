@@ -10,7 +10,7 @@ import { buildTenantSchedule } from '../../../../src/platform/kube/schedule.ts';
 import { createKindPlatform } from '../../../../src/platform/kind/platform.ts';
 import type { LoadSchedule } from '../../../../src/load/types.ts';
 import { allVariantsPlan } from '../../../unit/platform/kube/helpers.ts';
-import { FakeApiServer } from './fake-apiserver.ts';
+import { FakeApiServer, putPod, seedIstioCluster } from './fake-apiserver.ts';
 
 const FIX = new URL('../../../../fixtures/kube/', import.meta.url).pathname;
 const api = new FakeApiServer();
@@ -36,41 +36,7 @@ function seedCluster(podLog: (job: string) => string) {
   api.objects.clear();
   api.requests.length = 0;
   api.raw.clear();
-  api.put('/api/v1/namespaces/default', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: 'default' },
-  });
-  api.put('/api/v1/namespaces/istio-system', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: 'istio-system' },
-  });
-  api.put('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gateways.gateway.networking.k8s.io', {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'gateways.gateway.networking.k8s.io' },
-  });
-  api.put('/apis/apps/v1/namespaces/istio-system/deployments/istiod', {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'istiod', namespace: 'istio-system' },
-    spec: {
-      template: { spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.24.6' }] } },
-    },
-  });
-  api.put('/apis/apps/v1/namespaces/istio-system/daemonsets/ztunnel', {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name: 'ztunnel', namespace: 'istio-system' },
-  });
-  api.statusOf = (path) => {
-    if (path.includes('/deployments/')) return { conditions: [{ type: 'Available', status: 'True' }] };
-    if (path.includes('/gateways/')) return { conditions: [{ type: 'Programmed', status: 'True' }] };
-    if (path.includes('/daemonsets/')) return { desiredNumberScheduled: 3, numberReady: 3 };
-    if (path.includes('/jobs/')) return { conditions: [{ type: 'Complete', status: 'True' }] };
-    return undefined;
-  };
+  seedIstioCluster(api, { namespaces: ['default', 'istio-system'] });
   // What the Job controller and the kubelet would do: a pod per Job, whose log holds the result.
   api.onApply = (path, obj) => {
     // What istiod's gateway controller does: a Deployment named after each waypoint Gateway.
@@ -85,13 +51,7 @@ function seedCluster(podLog: (job: string) => string) {
     if (obj.kind !== 'Job') return;
     const job = obj.metadata.name;
     const pod = `${job}-abcde`;
-    api.put(`/api/v1/namespaces/meshbench-load/pods/${pod}`, {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: pod, namespace: 'meshbench-load', labels: { 'job-name': job } },
-      spec: { nodeName: 'meshbench-worker2' },
-      status: { phase: 'Running' },
-    });
+    putPod(api, 'meshbench-load', pod, { 'job-name': job }, 'meshbench-worker2');
     api.raw.set(`/api/v1/namespaces/meshbench-load/pods/${pod}/log`, { body: podLog(job) });
     void path;
   };

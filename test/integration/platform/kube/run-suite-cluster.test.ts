@@ -4,7 +4,6 @@
  * Envoy payloads, result.json like a local run's, and only meshbench's namespaces deleted.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,98 +16,41 @@ import { createClusterPlatform } from '../../../../src/platform/cluster/platform
 import { runSuite } from '../../../../src/run/run-suite.ts';
 import { expandSuite } from '../../../../src/suite/expand.ts';
 import { validateSuite } from '../../../../src/suite/validate.ts';
-import { FakeApiServer } from './fake-apiserver.ts';
+import { listen, schedule, type TestTarget } from '../../load/helpers.ts';
+import { FakeApiServer, putPod, seedIstioCluster, serveNodeFixtures } from './fake-apiserver.ts';
 
-const FIX = new URL('../../../../fixtures/kube/', import.meta.url).pathname;
 const api = new FakeApiServer();
 let target: Server;
+let targetAt: TestTarget;
 let dir: string;
 let sample: LoadResult;
 
 beforeAll(async () => {
   target = createServer((_q, r) => r.end('<html>productpage</html>'));
-  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/productpage`;
+  targetAt = await listen(target);
   // A real engine result, as an agent pod would print it.
-  sample = await runSchedule({
-    url,
-    method: 'GET',
-    headers: {},
-    model: 'open',
-    rate: 100,
-    connections: 4,
-    durationMs: 1000,
-    startOffsetMs: 0,
-    warmupMs: 0,
-    timeoutMs: 2000,
-    behindSchedule: 'catch-up',
-    jitter: 0,
-  });
+  sample = await runSchedule(
+    schedule({ url: `${targetAt.url}productpage`, rate: 100, connections: 4, durationMs: 1000 }),
+  );
   await api.start();
   dir = await mkdtemp(join(tmpdir(), 'mb-runk-'));
   await writeFile(join(dir, 'config'), api.kubeconfig());
 });
 afterAll(async () => {
   await api.stop();
-  target.closeAllConnections();
-  await new Promise<void>((r) => target.close(() => r()));
+  await targetAt.close();
   await rm(dir, { recursive: true, force: true });
   expect(api.listening || target.listening).toBe(false);
 });
 
 async function seed() {
   const put = (path: string, obj: object) => api.put(path, obj);
-  put('/api/v1/namespaces/istio-system', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: 'istio-system' },
-  });
-  put('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gateways.gateway.networking.k8s.io', {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'gateways.gateway.networking.k8s.io' },
-  });
-  put('/apis/apps/v1/namespaces/istio-system/deployments/istiod', {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'istiod', namespace: 'istio-system' },
-    spec: {
-      template: { spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.24.6' }] } },
-    },
-  });
-  put('/apis/apps/v1/namespaces/istio-system/daemonsets/ztunnel', {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name: 'ztunnel', namespace: 'istio-system' },
-  });
-  const pod = (namespace: string, name: string, labels: Record<string, string>) =>
-    put(`/api/v1/namespaces/${namespace}/pods/${name}`, {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, namespace, labels },
-      spec: { nodeName: 'meshbench-worker' },
-      status: { phase: 'Running' },
-    });
-  pod('istio-system', 'ztunnel-9hz5w', { app: 'ztunnel' });
-  api.raw.set('/api/v1/nodes/meshbench-worker/proxy/stats/summary', {
-    body: JSON.parse(await readFile(join(FIX, 'summary-mesh-node.json'), 'utf8')),
-  });
-  api.raw.set('/api/v1/nodes/meshbench-worker/proxy/metrics/cadvisor', {
-    body: await readFile(join(FIX, 'cadvisor-mesh-node.txt'), 'utf8'),
-  });
-  api.raw.set('/api/v1/namespaces/ns-1/pods/waypoint-7c9d8b5f6d-x2kqp:15020/proxy/stats/prometheus', {
-    body: await readFile(join(FIX, 'envoy-waypoint-stats.txt'), 'utf8'),
-  });
-  api.statusOf = (path) => {
-    if (path.includes('/deployments/')) return { conditions: [{ type: 'Available', status: 'True' }] };
-    if (path.includes('/gateways/')) return { conditions: [{ type: 'Programmed', status: 'True' }] };
-    if (path.includes('/daemonsets/')) return { desiredNumberScheduled: 3, numberReady: 3 };
-    if (path.includes('/jobs/')) return { conditions: [{ type: 'Complete', status: 'True' }] };
-    return undefined;
-  };
+  seedIstioCluster(api);
+  putPod(api, 'istio-system', 'ztunnel-9hz5w', { app: 'ztunnel' });
+  await serveNodeFixtures(api);
   api.onApply = (_path, obj) => {
     if (obj.kind === 'Namespace' && obj.metadata.name === 'ns-1')
-      pod('ns-1', 'productpage-v1-54bb874995-hkq7c', { app: 'productpage' });
+      putPod(api, 'ns-1', 'productpage-v1-54bb874995-hkq7c', { app: 'productpage' });
     // istiod's gateway controller: a Deployment per waypoint Gateway.
     if (obj.kind === 'Gateway')
       put(`/apis/apps/v1/namespaces/${obj.metadata.namespace}/deployments/${obj.metadata.name}`, {
@@ -117,12 +59,12 @@ async function seed() {
         metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace },
       });
     if (obj.kind === 'Gateway' && obj.metadata.namespace === 'ns-1')
-      pod('ns-1', 'waypoint-7c9d8b5f6d-x2kqp', {
+      putPod(api, 'ns-1', 'waypoint-7c9d8b5f6d-x2kqp', {
         'gateway.networking.k8s.io/gateway-name': obj.metadata.name,
       });
     if (obj.kind !== 'Job') return;
     const job = obj.metadata.name;
-    pod('meshbench-load', `${job}-x1`, { 'job-name': job });
+    putPod(api, 'meshbench-load', `${job}-x1`, { 'job-name': job });
     const tenant = job.replace(/^agent-/, '');
     api.raw.set(`/api/v1/namespaces/meshbench-load/pods/${job}-x1/log`, {
       body: `agent ${tenant}\n${formatAgentResult({ ...sample, engine: { ...sample.engine, notes: [tenant] } })}`,

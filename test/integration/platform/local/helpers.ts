@@ -1,6 +1,5 @@
 /** Shared set-up for the local platform's integration tests: plans from inline suites, HTTP calls, leak checks. */
 import { existsSync, readdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { request } from 'undici';
 import { expect } from 'vitest';
 import { expandSuite } from '../../../../src/suite/expand.ts';
@@ -8,6 +7,7 @@ import type { RunPlan } from '../../../../src/suite/plan.ts';
 import type { SuiteInput } from '../../../../src/suite/schema.ts';
 import { validateSuite } from '../../../../src/suite/validate.ts';
 import { taggedProcesses, waitForNoTagged } from '../../../helpers/leaks.ts';
+import { expectClosed } from '../../load/helpers.ts';
 
 export function buildPlan(
   overrides: Partial<SuiteInput> = {},
@@ -46,15 +46,9 @@ export async function get(
   return { status: r.statusCode, body: await r.body.text(), headers: r.headers };
 }
 
-export function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
+/** Whether a port accepts connections (the inverse of expectClosed). */
+export async function listening(port: number): Promise<boolean> {
+  return !(await expectClosed(port));
 }
 
 export function meshbenchCgroups(pid = process.pid): string[] {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawPool } from '../../../../src/platform/local/raw-pool.ts';
+import { listen, type TestTarget } from '../../load/helpers.ts';
 
 const server = createServer((req, res) => {
   const parts: Buffer[] = [];
@@ -26,14 +26,12 @@ const server = createServer((req, res) => {
   });
 });
 let port = 0;
+let target: TestTarget;
 beforeAll(async () => {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as AddressInfo).port;
+  target = await listen(server);
+  port = target.port;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => target.close());
 
 describe('RawPool', () => {
   it('sends method, path, headers and body; parses content-length and chunked responses', async () => {

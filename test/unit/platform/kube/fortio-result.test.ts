@@ -6,23 +6,17 @@ import {
   extractFortioJson,
   histogramFromFortio,
 } from '../../../../src/platform/kube/fortio-result.ts';
-import type { LoadSchedule } from '../../../../src/load/types.ts';
+import { schedule as loadSchedule } from '../../../helpers/schedule.ts';
 
 const LOG = new URL('../../../../fixtures/kube/fortio-pod-log.txt', import.meta.url);
-const schedule: LoadSchedule = {
+const schedule = loadSchedule({
   url: 'http://productpage.ns-2.svc.cluster.local:9080/productpage',
-  method: 'GET',
-  headers: {},
-  model: 'open',
   rate: 100,
   connections: 4,
   durationMs: 5000,
   startOffsetMs: 3000,
-  warmupMs: 0,
   timeoutMs: 5000,
-  behindSchedule: 'catch-up',
-  jitter: 0,
-};
+});
 
 describe('Fortio result → LoadResult', () => {
   it('finds the JSON among the log lines of the pod', async () => {
