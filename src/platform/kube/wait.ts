@@ -81,18 +81,34 @@ export async function waitUntil(
   );
 }
 
-export async function waitForGatewayProgrammed(
+/** Waits for an object's status condition (Programmed, Available, …) to be True. */
+function waitForCondition(
+  client: KubeClient,
+  object: { apiVersion: string; kind: string; namespace: string; name: string },
+  condition: string,
+  opts: WaitOptions & { fix: string },
+): Promise<void> {
+  const { apiVersion, kind, namespace, name } = object;
+  return waitUntil(
+    `${kind} ${namespace}/${name} to be ${condition}`,
+    async () => {
+      const o = await client.get(apiVersion, kind, namespace, name);
+      return { done: hasCondition(o, condition), detail: summarizeConditions(o) };
+    },
+    opts,
+  );
+}
+
+export function waitForGatewayProgrammed(
   client: KubeClient,
   namespace: string,
   name: string,
   opts: WaitOptions,
 ): Promise<void> {
-  await waitUntil(
-    `Gateway ${namespace}/${name} to be Programmed`,
-    async () => {
-      const gw = await client.get('gateway.networking.k8s.io/v1', 'Gateway', namespace, name);
-      return { done: hasCondition(gw, 'Programmed'), detail: summarizeConditions(gw) };
-    },
+  return waitForCondition(
+    client,
+    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace, name },
+    'Programmed',
     {
       ...opts,
       fix: `kubectl describe gateway -n ${namespace} ${name} (a refused attachment or missing istio-waypoint class shows there)`,
@@ -100,19 +116,20 @@ export async function waitForGatewayProgrammed(
   );
 }
 
-export async function waitForDeploymentAvailable(
+export function waitForDeploymentAvailable(
   client: KubeClient,
   namespace: string,
   name: string,
   opts: WaitOptions,
 ): Promise<void> {
-  await waitUntil(
-    `Deployment ${namespace}/${name} to be Available`,
-    async () => {
-      const d = await client.get('apps/v1', 'Deployment', namespace, name);
-      return { done: hasCondition(d, 'Available'), detail: summarizeConditions(d) };
+  return waitForCondition(
+    client,
+    { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name },
+    'Available',
+    {
+      ...opts,
+      fix: `kubectl describe deployment -n ${namespace} ${name}; kubectl get pods -n ${namespace}`,
     },
-    { ...opts, fix: `kubectl describe deployment -n ${namespace} ${name}; kubectl get pods -n ${namespace}` },
   );
 }
 
