@@ -38,7 +38,6 @@ function evaluateLhs(
     if (b.value === 0) return { actual: null, note: `cannot divide by zero: ${detail}` };
     return { actual: a.value / b.value, note: detail };
   }
-  if (t.lhs.kind === 'diff') return { actual: Math.abs(a.value - b.value), note: detail };
   if (a.value === 0 && b.value === 0) return { actual: 1, note: detail };
   if (a.value === 0 || b.value === 0) return { actual: null, note: `ratio with a zero side: ${detail}` };
   return { actual: Math.max(a.value / b.value, b.value / a.value), note: detail };

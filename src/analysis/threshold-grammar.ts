@@ -3,14 +3,13 @@
  *
  *   key        := metric [ '{' selector '}' ]              e.g. latency{variant:shared,tenant:ns-2}
  *   expression := lhs op number
- *   lhs        := term | term '/' term | 'ratio(' term ',' term ')' | 'diff(' term ',' term ')'
+ *   lhs        := term | term '/' term | 'ratio(' term ',' term ')'
  *   term       := agg [ '{' selector '}' ]                 the term's selector overrides the key's
  *   agg        := avg | min | max | med | stddev | p(N) | rate | count | value
  *   op         := < | <= | > | >= | == | !=
  *
  * `a / b` compares against another variant or tenant (e.g. shared/dedicated latency);
- * `ratio(a, b)` is symmetric, max(a/b, b/a), for "within a ratio of each other"; `diff(a, b)` is |a − b| in the
- * metric's unit, for "within so many ms of each other" (steadier than a ratio when both sides are small).
+ * `ratio(a, b)` is symmetric, max(a/b, b/a), for "within a ratio of each other".
  */
 
 export const METRICS = {
@@ -62,7 +61,7 @@ export interface Term {
 export type Lhs =
   | { kind: 'term'; term: Term }
   | { kind: 'div'; a: Term; b: Term }
-  | { kind: 'ratio' | 'diff'; a: Term; b: Term };
+  | { kind: 'ratio'; a: Term; b: Term };
 
 export interface ParsedThreshold {
   /** The key as written in the suite, e.g. 'latency{variant:dedicated}'. */
@@ -146,13 +145,13 @@ export function parseThresholdExpression(
   const op = m[2] as Op;
   const value = Number(m[3]);
   let lhs: Lhs;
-  const pair = /^(ratio|diff)\((.*),(.*)\)$/.exec(lhsText);
-  if (pair) {
-    const a = parseTerm(pair[2], metric);
+  const ratio = /^ratio\((.*),(.*)\)$/.exec(lhsText);
+  if (ratio) {
+    const a = parseTerm(ratio[1], metric);
     if (!a.ok) return a;
-    const b = parseTerm(pair[3], metric);
+    const b = parseTerm(ratio[2], metric);
     if (!b.ok) return b;
-    lhs = { kind: pair[1] as 'ratio' | 'diff', a: a.value, b: b.value };
+    lhs = { kind: 'ratio', a: a.value, b: b.value };
   } else if (lhsText.includes('/')) {
     const [left, right, ...rest] = lhsText.split('/');
     if (rest.length > 0) return { ok: false, message: 'only one "/" is allowed' };

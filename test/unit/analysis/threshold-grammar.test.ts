@@ -48,15 +48,6 @@ describe('threshold grammar', () => {
       ok: true,
       value: { lhs: { kind: 'ratio', a: { agg: { name: 'avg' } }, b: { selector: { tenant: 'ns-1' } } } },
     });
-    const diff = parseThresholdExpression('diff(med, med{tenant:ns-1}) < 10', 'latency');
-    expect(diff).toMatchObject({
-      ok: true,
-      value: {
-        lhs: { kind: 'diff', a: { agg: { name: 'med' } }, b: { selector: { tenant: 'ns-1' } } },
-        value: 10,
-      },
-    });
-    expect(parseThresholdExpression('diff(med, bogus) < 10', 'latency')).toMatchObject({ ok: false });
   });
 
   it('rejects what does not parse', () => {
