@@ -41,9 +41,10 @@ export default defineSuite({
   thresholds: {
     // Release gate: with dedicated waypoints the tenants are isolated and healthy. Medians, not
     // averages, for the tenants' likeness: a waypoint near its CPU quota has throttling tails that
-    // make averages swing run to run.
+    // make averages swing run to run. Within 2×, not 1.5×: locally each dedicated waypoint runs at ~92%
+    // of its quota, and identical runs put the two medians up to 1.77× apart (14 runs: 1.01-1.77).
     'errors{variant:dedicated}': ['rate<0.01'],
-    'latency{variant:dedicated,tenant:ns-2}': ['ratio(med, med{tenant:ns-1}) < 1.5'],
+    'latency{variant:dedicated,tenant:ns-2}': ['ratio(med, med{tenant:ns-1}) < 2'],
     // Reproduction checks: sharing must show the article's effect (the host tenant slows down, the
     // later tenant overflows the 1.24 connection limit). On istioBehaviour 'current' the second fails.
     'latency{variant:shared,tenant:ns-1}': ['avg / avg{variant:dedicated} > 1.5'],
