@@ -1,4 +1,5 @@
 /** The Platform seam: one interface, three implementations (local, kind, cluster). */
+import type { LocalCalibration } from './local/calibration.ts';
 import type { LoadDriver } from '../load/types.ts';
 import type { RunPlan } from '../suite/plan.ts';
 import type { Topology } from '../topology/model.ts';
@@ -56,6 +57,8 @@ export interface PlatformInfo {
   /** Versions worth recording (istio, kubernetes, node, …). */
   versions: Record<string, string>;
   notes: string[];
+  /** The local platform's calibrated envelope (measured CPU cost, utilization, resulting quota). */
+  calibration?: LocalCalibration;
 }
 
 export interface Platform {

@@ -3,6 +3,7 @@
  * compare) is a pure function of this file, re-runnable offline.
  */
 import type { LoadResult } from '../load/types.ts';
+import type { LocalCalibration } from '../platform/local/calibration.ts';
 import type { RunPlan } from '../suite/plan.ts';
 
 export const RESULT_SCHEMA_VERSION = 1;
@@ -91,6 +92,8 @@ export interface RunMeta {
   versions: Record<string, string>;
   command: string[];
   notes: string[];
+  /** Local platform: the calibrated waypoint envelope (measured cost, utilization, quota). */
+  calibration?: LocalCalibration;
 }
 
 export interface RunResult {

@@ -105,5 +105,18 @@ export function expandSuite(valid: ValidSuite, options: ExpandOptions): RunPlan 
     variants,
     thresholds: valid.thresholds,
     kube: options.platform === 'local' ? undefined : suite.platforms[options.platform],
+    local: local
+      ? {
+          utilization: suite.platforms.local.utilization,
+          calibrate: suite.platforms.local.calibrate,
+          serviceTimes: Object.fromEntries(
+            Object.entries(suite.platforms.local.serviceTimes).flatMap(([svc, st]) =>
+              st ? [[svc, { meanMs: durations.serviceTimeMs[svc], distribution: st.distribution, cv: st.cv }]] : [],
+            ),
+          ),
+          modelledCpuLimit: suite.topology.waypoint.cpuLimit,
+          modelledRate: suite.load.rate,
+        }
+      : undefined,
   };
 }

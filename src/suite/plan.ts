@@ -1,7 +1,13 @@
 /** The RunPlan: a validated suite expanded for one platform (variants × repeats × tenants). Plain data. */
 import type { ParsedThreshold } from '../analysis/threshold-grammar.ts';
 import type { Topology } from '../topology/model.ts';
-import type { KubePlatformSettings, PlatformName, Policy, WaypointEnvelope } from './schema.ts';
+import type {
+  KubePlatformSettings,
+  PlatformName,
+  Policy,
+  ServiceTimeSpec,
+  WaypointEnvelope,
+} from './schema.ts';
 
 export interface TenantPlan {
   name: string;
@@ -35,6 +41,20 @@ export interface VariantPlan {
   topology: Topology;
 }
 
+/** The local model's settings as the suite gives them; the local platform resolves the defaults. */
+export interface LocalModelPlan {
+  /** The dedicated waypoint's share of its CPU limit; undefined = derived from the article. */
+  utilization?: number;
+  /** Measure the stand-in's CPU cost at `up` and set quotas from it. */
+  calibrate: boolean;
+  /** Per-service overrides of the modelled service times (durations in ms). */
+  serviceTimes: Partial<Record<string, Omit<ServiceTimeSpec, 'mean'> & { meanMs: number }>>;
+  /** The waypoint CPU limit as the suite gives it (cores of the modelled system, before scaling). */
+  modelledCpuLimit: number;
+  /** The per-tenant rate as the suite gives it (before scaling). */
+  modelledRate?: number;
+}
+
 export interface RunPlan {
   suite: { name: string; description: string; source: string };
   platform: PlatformName;
@@ -48,4 +68,6 @@ export interface RunPlan {
   variants: VariantPlan[];
   thresholds: ParsedThreshold[];
   kube?: KubePlatformSettings;
+  /** Local platform only. */
+  local?: LocalModelPlan;
 }

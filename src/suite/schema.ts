@@ -143,6 +143,23 @@ const thresholdEntry = z.union([
   }),
 ]);
 
+/** One Bookinfo service's modelled service time: a timer wait per request, not CPU. */
+export const serviceTimeSchema = z
+  .strictObject({
+    mean: duration.describe("Mean time the service takes per request, e.g. '12ms'."),
+    distribution: z
+      .enum(['lognormal', 'exponential', 'fixed'])
+      .default('lognormal')
+      .describe('Shape of the per-request draw around the mean.'),
+    cv: z
+      .number()
+      .min(0)
+      .max(3)
+      .default(0.5)
+      .describe('Coefficient of variation (standard deviation / mean) of the lognormal draw.'),
+  })
+  .describe('A modelled service time: each request waits a draw from this distribution.');
+
 export const localPlatformSchema = z.strictObject({
   scale: z
     .number()
@@ -150,7 +167,32 @@ export const localPlatformSchema = z.strictObject({
     .max(1)
     .default(1)
     .describe(
-      'Scales rate, connections, waypoint CPU limit and connection limits together to fit one machine.',
+      'Scales rate, connections and connection limits together to fit one machine (the CPU quota is calibrated, see utilization).',
+    ),
+  utilization: z
+    .number()
+    .positive()
+    .max(10)
+    .optional()
+    .describe(
+      "The share of its CPU limit a dedicated waypoint uses under this suite's load. The local CPU quota of every waypoint is set from it and the stand-in's cost measured at `up`, so the result's shape does not depend on the host's speed. Default: derived from the article — the shared waypoint at its 2-core limit served the first tenant's 6500 req/s and 68% of the second's, so one tenant alone needs 2 / 1.68 ≈ 1.19 cores, i.e. ≈ 0.18 ms of Envoy CPU per request: utilization = 0.183 ms × rate / cpuLimit (0.6 for the reference suite).",
+    ),
+  calibrate: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Measure the stand-in waypoint\'s CPU cost at `up` (a few seconds of load, no quota) and set quotas from it; false: quota = cpuLimit × scale.',
+    ),
+  serviceTimes: z
+    .strictObject({
+      productpage: serviceTimeSchema.optional(),
+      details: serviceTimeSchema.optional(),
+      reviews: serviceTimeSchema.optional(),
+      ratings: serviceTimeSchema.optional(),
+    })
+    .default({})
+    .describe(
+      "Modelled Bookinfo service times (timers, not CPU). Defaults are calibrated so the dedicated variant's average productpage latency (actual start) is ≈ 30 ms like the article's 30.8 / 30.4 ms; they are not measured from Bookinfo.",
     ),
   duration: duration.optional().describe('Overrides load.duration on the local platform.'),
   warmup: duration.optional().describe('Overrides load.warmup on the local platform.'),
@@ -223,6 +265,7 @@ export type WaypointEnvelope = z.output<typeof waypointEnvelopeSchema>;
 export type Policy = z.output<typeof policySchema>;
 export type KubePlatformSettings = z.output<typeof kubePlatformSchema>;
 export type LocalPlatformSettings = z.output<typeof localPlatformSchema>;
+export type ServiceTimeSpec = z.output<typeof serviceTimeSchema>;
 
 export const PLATFORMS = ['local', 'kind', 'cluster'] as const;
 export type PlatformName = (typeof PLATFORMS)[number];

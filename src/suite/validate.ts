@@ -24,6 +24,8 @@ export interface ValidSuite {
     startOffsetMs: Record<string, number>;
     localDurationMs?: number;
     localWarmupMs?: number;
+    /** platforms.local.serviceTimes means, by service, in ms. */
+    serviceTimeMs: Record<string, number>;
   };
   thresholds: ParsedThreshold[];
 }
@@ -196,6 +198,20 @@ export function validateSuite(raw: unknown, source: string): Result<ValidSuite> 
     }
   }
 
+  const serviceTimeMs: Record<string, number> = {};
+  for (const [svc, st] of Object.entries(local.serviceTimes)) {
+    if (!st) continue;
+    const ms = durationOf(`platforms.local.serviceTimes.${svc}.mean`, st.mean);
+    if (ms > 10_000)
+      issues.push({
+        path: `platforms.local.serviceTimes.${svc}.mean`,
+        message: 'must be at most 10s',
+        value: st.mean,
+        fix: "a service time of milliseconds, e.g. '12ms'",
+      });
+    serviceTimeMs[svc] = ms;
+  }
+
   // Variants.
   const tenantNames = new Set(suite.tenants.map((t) => t.name));
   const variantNames = new Set<string>();
@@ -289,7 +305,15 @@ export function validateSuite(raw: unknown, source: string): Result<ValidSuite> 
   if (issues.length > 0) return fail(invalid(source, issues));
   return ok({
     suite,
-    durations: { durationMs, warmupMs, timeoutMs, startOffsetMs, localDurationMs, localWarmupMs },
+    durations: {
+      durationMs,
+      warmupMs,
+      timeoutMs,
+      startOffsetMs,
+      localDurationMs,
+      localWarmupMs,
+      serviceTimeMs,
+    },
     thresholds,
   });
 }

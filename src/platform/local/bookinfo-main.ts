@@ -3,13 +3,13 @@
  * Routes arrive as JSON lines on stdin (`{"seq":1,"routes":{…}}`) and are acknowledged on stdout.
  */
 import { createInterface } from 'node:readline';
-import { startBookinfo } from './bookinfo-server.ts';
+import { type BookinfoConfig, startBookinfo } from './bookinfo-server.ts';
 import { announceReady, exitWithParent, readConfigArg } from './child-entry.ts';
 
 import { ROUTES_ACK_PREFIX } from './bookinfo-protocol.ts';
 
-const config = readConfigArg<{ namespace: string }>();
-const running = await startBookinfo({ namespace: config.namespace });
+const config = readConfigArg<BookinfoConfig>();
+const running = await startBookinfo(config);
 exitWithParent(() => running.close());
 createInterface({ input: process.stdin }).on('line', (line) => {
   try {

@@ -13,6 +13,8 @@ import {
   REVIEW_VERSIONS,
 } from './bookinfo-pages.ts';
 import { MeshClient, type Route } from './mesh-client.ts';
+import type { ServiceTimeMs } from './model-constants.ts';
+import { waitServiceTime } from './service-time.ts';
 
 /** Bookinfo's service-to-service calls: who calls whom, as which service account. */
 const CALL_EDGES = [
@@ -46,8 +48,15 @@ function parseBody(body: Buffer): unknown {
   }
 }
 
-export async function startBookinfo(input: { namespace: string }): Promise<RunningBookinfo> {
+export interface BookinfoConfig {
+  namespace: string;
+  /** Modelled service time of each service (a timer wait per request); absent = none. */
+  serviceTimes?: Partial<Record<BookinfoService, ServiceTimeMs>>;
+}
+
+export async function startBookinfo(input: BookinfoConfig): Promise<RunningBookinfo> {
   const { namespace } = input;
+  const serviceTimes = input.serviceTimes ?? {};
   const client = new MeshClient(namespace);
   let reviewsTurn = 0;
 
@@ -58,6 +67,7 @@ export async function startBookinfo(input: { namespace: string }): Promise<Runni
         return send(res, 404, 'text/plain', 'not found');
       }
       const sa = 'bookinfo-productpage';
+      await waitServiceTime(serviceTimes.productpage);
       // Sequential like the real productpage: details, then reviews (retried once on failure).
       const details = await client.call({ service: 'details', path: '/details/0', sa }).catch(() => null);
       let reviews = await client.call({ service: 'reviews', path: '/reviews/0', sa }).catch(() => null);
@@ -80,11 +90,13 @@ export async function startBookinfo(input: { namespace: string }): Promise<Runni
     async details(req, res) {
       const m = /^\/details\/(\d+)/.exec(req.url ?? '');
       if (!m) return send(res, 404, 'text/plain', 'not found');
+      await waitServiceTime(serviceTimes.details);
       json(res, buildDetails(Number(m[1])));
     },
     async reviews(req, res) {
       const m = /^\/reviews\/(\d+)/.exec(req.url ?? '');
       if (!m) return send(res, 404, 'text/plain', 'not found');
+      await waitServiceTime(serviceTimes.reviews);
       // The reviews Service load-balances across its three Deployments: rotate versions.
       const version = REVIEW_VERSIONS[reviewsTurn++ % REVIEW_VERSIONS.length];
       let ratings: Record<string, number> | null = null;
@@ -104,6 +116,7 @@ export async function startBookinfo(input: { namespace: string }): Promise<Runni
     async ratings(req, res) {
       const m = /^\/ratings\/(\d+)/.exec(req.url ?? '');
       if (!m) return send(res, 404, 'text/plain', 'not found');
+      await waitServiceTime(serviceTimes.ratings);
       json(res, buildRatings(Number(m[1])));
     },
   };

@@ -3,6 +3,8 @@
 export const DESTINATION_HEADER = 'x-meshbench-destination';
 export const SOURCE_NAMESPACE_HEADER = 'x-meshbench-source-namespace';
 export const SOURCE_SA_HEADER = 'x-meshbench-source-sa';
+/** Service account the load generator's identity carries (load for ns-1 comes from ns-1/loadgen). */
+export const LOADGEN_SA = 'loadgen';
 /** Envoy-style response flags (UO, NR, …) on responses the waypoint itself generated. */
 export const RESPONSE_FLAGS_HEADER = 'x-meshbench-response-flags';
 

@@ -14,13 +14,14 @@ export interface Route {
 }
 
 /**
- * Keep-alive connections each calling service opens per destination service (its own client pool, as
- * separate pods would). Few, because under Istio 1.24 every app connection holds a waypoint
- * internal-cluster connection, and real Bookinfo clients hold few at a time (productpage opens a
- * connection per call): a namespace's load (65 at scale 0.1) plus 3 × 2 app connections stays
- * within the scaled limit (102) with a dedicated waypoint, as 650 + a few stay within 1024.
+ * Keep-alive connections each calling service may open per destination service (its own client pool,
+ * as separate pods would). Enough that the modelled service times never queue a call behind the pool
+ * (about 7 calls in flight per edge at 650 req/s); the waypoint charges its internal-cluster slots to
+ * the load's connections only (see waypoint-server.ts), so these do not count against that limit.
  */
-export const APP_POOL_CONNECTIONS = 2;
+export const APP_POOL_CONNECTIONS = 32;
+/** Connections per edge opened before the load starts, as a running app already holds some. */
+const PREWARM_CONNECTIONS = 4;
 const CALL_TIMEOUT_MS = 10_000;
 
 export class MeshClient {
@@ -44,13 +45,12 @@ export class MeshClient {
 
   /**
    * Opens every caller's pool to its destinations with one real call per connection, as a
-   * long-running app already holds its connections (through ztunnel) before load arrives; under
-   * Istio 1.24 each of them holds a waypoint internal-cluster connection.
+   * long-running app already holds its connections (through ztunnel) before load arrives.
    */
   async prewarm(edges: ReadonlyArray<{ caller: string; service: string; path: string }>): Promise<void> {
     await Promise.all(
       edges.flatMap((e) =>
-        Array.from({ length: APP_POOL_CONNECTIONS }, () =>
+        Array.from({ length: PREWARM_CONNECTIONS }, () =>
           this.call({ service: e.service, path: e.path, sa: e.caller }).catch(() => null),
         ),
       ),

@@ -12,7 +12,11 @@ import {
   detectCgroupLayout,
   removeStaleCgroups,
 } from '../../metrics/cgroup.ts';
+import { readProcessCpu } from '../../metrics/proc-cpu.ts';
+import { tenantSchedule } from '../../load/tenant-schedule.ts';
+import type { LoadSchedule } from '../../load/types.ts';
 import type { RunPlan } from '../../suite/plan.ts';
+import { buildTopology } from '../../topology/build.ts';
 import { type BookinfoService, type Topology, waypointKey } from '../../topology/model.ts';
 import type { Platform, PlatformInfo, Sampler, TenantTarget } from '../types.ts';
 import { ROUTES_ACK_PREFIX } from './bookinfo-protocol.ts';
@@ -24,7 +28,16 @@ import {
   LOADGEN_SA,
   waypointFingerprint,
 } from './routes.ts';
-import { createLocalSampler } from './sampler.ts';
+import {
+  buildCalibration,
+  type CalibrationReading,
+  describeCalibration,
+  type LocalCalibration,
+  resolveServiceTimes,
+  resolveUtilization,
+} from './calibration.ts';
+import { outboundClusterName } from './destination.ts';
+import { createLocalSampler, scrape } from './sampler.ts';
 import type { WaypointConfig } from './waypoint-server.ts';
 
 /** How waypoint CPU limits are enforced: 'auto' = cgroups where writable, else emulated in-process. */
@@ -49,6 +62,11 @@ export interface WaypointComponent {
   enforcement: 'cgroup-v1' | 'cgroup-v2' | 'emulated' | 'none';
 }
 
+/** The calibration load: its length, and the seconds of it between which CPU is read. */
+const CALIBRATION_MS = 6000;
+const CALIBRATION_FROM_S = 1;
+const CALIBRATION_TO_S = 5;
+
 export class LocalPlatform implements Platform {
   readonly name = 'local' as const;
   private readonly log: (line: string) => void;
@@ -61,6 +79,10 @@ export class LocalPlatform implements Platform {
   private readonly failures: string[] = [];
   private readonly failure = new AbortController();
   private routeSeq = 0;
+  /** The calibrated envelope, once `up` has measured it. */
+  calibration: LocalCalibration | undefined;
+  /** Local quota of every waypoint: the calibrated one; 0 (none) while calibrating. */
+  private quotaCores: number | undefined;
   private readonly onProcessExit = () => this.killNow();
 
   constructor(options: LocalPlatformOptions = {}) {
@@ -122,7 +144,7 @@ export class LocalPlatform implements Platform {
           const proc = await ComponentProcess.start<BookinfoComponent['proc']['ready']>({
             name: `bookinfo ${namespace}`,
             entry: 'bookinfo-main.ts',
-            config: { namespace },
+            config: { namespace, serviceTimes: resolveServiceTimes(plan.local) },
           });
           this.bookinfo.set(namespace, { namespace, proc });
           this.watch(proc, `bookinfo ${namespace}`);
@@ -131,10 +153,114 @@ export class LocalPlatform implements Platform {
           );
         }),
       );
+      this.calibration = await this.calibrate(plan, _options.signal);
+      this.quotaCores = this.calibration.quotaCores;
+      this.log(`local: ${describeCalibration(this.calibration)}`);
     } catch (e) {
       await this.down();
       throw e;
     }
+  }
+
+  /**
+   * Measures the stand-in's CPU cost on this host: the dedicated topology without quotas, every tenant at
+   * the plan's rate for a few seconds; the quota is then set so a dedicated waypoint runs at the declared
+   * utilization of it.
+   */
+  private async calibrate(plan: RunPlan, signal?: AbortSignal): Promise<LocalCalibration> {
+    const { utilization, source } = resolveUtilization(plan.local);
+    const modelledCpuLimit = plan.local?.modelledCpuLimit ?? plan.waypoint.cpuLimit;
+    const rate = plan.load.rate;
+    if (
+      plan.local?.calibrate === false ||
+      this.enforcementChoice === 'none' ||
+      rate === undefined ||
+      plan.load.model !== 'open' ||
+      !plan.variants.some((v) => v.topology.waypoints.length > 0)
+    )
+      return {
+        method: 'scaled',
+        utilization,
+        utilizationSource: source,
+        modelledCpuLimit,
+        quotaCores: plan.waypoint.cpuLimit,
+      };
+    const namespaces = [...new Set(plan.tenants.map((t) => t.namespace))];
+    const topology = buildTopology({
+      variant: { name: 'calibration', waypoints: 'dedicated' },
+      namespaces,
+      tenantNamespace: Object.fromEntries(plan.tenants.map((t) => [t.name, t.namespace])),
+      targetServices: Object.fromEntries(plan.tenants.map((t) => [t.name, t.service])),
+      envelope: plan.waypoint,
+      policy: plan.policy,
+    });
+    this.quotaCores = 0;
+    this.log(`local: calibrating the waypoint CPU quota (${CALIBRATION_MS / 1000} s at ${rate} req/s per tenant)`);
+    await this.apply(topology);
+    const targets = this.targets();
+    const schedules: Record<string, LoadSchedule> = {};
+    for (const t of plan.tenants) {
+      const target = targets.find((x) => x.tenant === t.name)!;
+      schedules[t.name] = {
+        ...tenantSchedule(
+          { ...t, startOffsetMs: 0 },
+          { ...plan.load, durationMs: CALIBRATION_MS, warmupMs: 0 },
+          target.url,
+        ),
+        headers: { ...target.headers, ...t.headers },
+      };
+    }
+    const readAll = async () =>
+      Promise.all(
+        [...this.waypoints.values()].map(async (w) => ({
+          w,
+          at: Date.now(),
+          cpu: (await readProcessCpu(w.proc.pid))?.cpuSeconds ?? 0,
+          stats: (await scrape(w)) ?? {},
+        })),
+      );
+    let first: Awaited<ReturnType<typeof readAll>> | undefined;
+    let last: Awaited<ReturnType<typeof readAll>> | undefined;
+    let reading: Promise<void> = Promise.resolve();
+    const seen = new Set<number>();
+    await this.loadDriver().run({
+      schedules,
+      signal,
+      onProgress: (p) => {
+        // One reading after the first seconds (connections open, rate steady), one near the end.
+        if (seen.has(p.t)) return;
+        seen.add(p.t);
+        if (p.t === CALIBRATION_FROM_S)
+          reading = reading.then(async () => {
+            first = await readAll();
+          });
+        if (p.t === CALIBRATION_TO_S)
+          reading = reading.then(async () => {
+            last = await readAll();
+          });
+      },
+    });
+    await reading;
+    if (signal?.aborted) throw signal.reason;
+    if (!first || !last)
+      throw new MeshbenchError('PLATFORM_FAILED', 'the calibration load ended before its window', {
+        fix: 'see the component stderr above; the machine may be overloaded',
+      });
+    const readings: CalibrationReading[] = first.map((a) => {
+      const b = last!.find((x) => x.w === a.w)!;
+      const tenant = plan.tenants.find((t) => t.namespace === a.w.config.namespace);
+      const cluster = tenant
+        ? `cluster.${outboundClusterName({ service: tenant.service, namespace: tenant.namespace })}.upstream_rq_total`
+        : '';
+      return {
+        waypoint: a.w.key,
+        cpuSeconds: Math.round((b.cpu - a.cpu) * 1000) / 1000,
+        hops: (b.stats.upstream_rq_total ?? 0) - (a.stats.upstream_rq_total ?? 0),
+        requests: (b.stats[cluster] ?? 0) - (a.stats[cluster] ?? 0),
+        windowSeconds: (b.at - a.at) / 1000,
+      };
+    });
+    return buildCalibration({ readings, rate, utilization, utilizationSource: source, modelledCpuLimit });
   }
 
   private servicePorts(): Record<string, number> {
@@ -153,7 +279,7 @@ export class LocalPlatform implements Platform {
     });
     let cgroup: CpuCgroup | null = null;
     let enforcement: WaypointComponent['enforcement'] = config.emulateQuota ? 'emulated' : 'none';
-    if (this.layout) {
+    if (this.layout && config.cpuLimit > 0) {
       try {
         // Moved in after start-up so tsx's compile is not billed to the waypoint's quota.
         cgroup = await CpuCgroup.create({
@@ -189,7 +315,13 @@ export class LocalPlatform implements Platform {
     const services = this.servicePorts();
     const desired = new Map(
       topology.waypoints.map((spec) => {
-        const config = buildWaypointConfig({ spec, topology, services, emulateQuota });
+        const config = buildWaypointConfig({
+          spec,
+          topology,
+          services,
+          emulateQuota,
+          cpuLimit: this.quotaCores,
+        });
         return [waypointKey(spec), { config, fingerprint: waypointFingerprint(config) }];
       }),
     );
@@ -279,7 +411,9 @@ export class LocalPlatform implements Platform {
         `embedded mesh on 127.0.0.1, ${cpus().length} cores`,
         `waypoint CPU limit enforcement: ${enforcement.join(', ') || (this.layout ? this.layout.mode : 'emulated')}`,
         'waypoint stand-in: one Node.js event loop per waypoint (worker count = ceil(CPU limit) is recorded; >1 not modelled)',
+        ...(this.calibration ? [describeCalibration(this.calibration)] : []),
       ],
+      calibration: this.calibration,
     };
   }
 

@@ -11,8 +11,7 @@ import {
 } from '../../topology/model.ts';
 import { DESTINATION_HEADER, SOURCE_NAMESPACE_HEADER, SOURCE_SA_HEADER, serviceHost } from './destination.ts';
 
-/** Service account the load generator's identity carries (load for ns-1 comes from ns-1/loadgen). */
-export const LOADGEN_SA = 'loadgen';
+export { LOADGEN_SA } from './destination.ts';
 
 /** Requests each waypoint proxies to itself before ready (JIT warm-up outside the quota). */
 export const WAYPOINT_WARMUP_REQUESTS = 4000;
@@ -24,6 +23,8 @@ export function buildWaypointConfig(input: {
   /** `ns/service` → port of every Bookinfo service. */
   services: Record<string, number>;
   emulateQuota: boolean;
+  /** Local CPU quota in cores (the calibrated envelope); 0 = none. Default: the envelope's own limit. */
+  cpuLimit?: number;
 }): WaypointConfig {
   const { spec, topology } = input;
   const limits: BreakerLimits = {
@@ -35,12 +36,12 @@ export function buildWaypointConfig(input: {
     namespace: spec.namespace,
     name: spec.name,
     admits: [...spec.admits],
-    cpuLimit: spec.envelope.cpuLimit,
+    cpuLimit: input.cpuLimit ?? spec.envelope.cpuLimit,
     limits,
     istioBehaviour: spec.envelope.istioBehaviour,
     services: input.services,
     policies: topology.policies.filter((p) => spec.admits.includes(p.namespace)),
-    emulateQuota: input.emulateQuota,
+    emulateQuota: input.emulateQuota && input.cpuLimit !== 0,
     warmupRequests: WAYPOINT_WARMUP_REQUESTS,
   };
 }

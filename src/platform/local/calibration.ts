@@ -1,0 +1,112 @@
+/**
+ * The calibrated envelope (pure): from the stand-in waypoint's CPU cost measured on this host and the
+ * utilization the suite declares, the local CPU quota of every waypoint. A faster or slower host
+ * changes the quota, not the utilization, so the shape of the result does not depend on the host.
+ */
+import type { LocalModelPlan } from '../../suite/plan.ts';
+import { BOOKINFO_SERVICES, type BookinfoService } from '../../topology/model.ts';
+import { DEFAULT_SERVICE_TIMES, defaultUtilization, type ServiceTimeMs } from './model-constants.ts';
+
+/** One waypoint's reading during the calibration load. */
+export interface CalibrationReading {
+  waypoint: string;
+  /** CPU seconds the waypoint used in the window. */
+  cpuSeconds: number;
+  /** Requests the waypoint proxied in the window (every hop: productpage, details, reviews, ratings). */
+  hops: number;
+  /** Requests of the tenant's target service in the window (one per load request). */
+  requests: number;
+  windowSeconds: number;
+}
+
+export interface LocalCalibration {
+  /** 'measured': the cost was measured at `up`; 'scaled': calibration off, quota = cpuLimit × scale. */
+  method: 'measured' | 'scaled';
+  utilization: number;
+  /** Where the utilization came from. */
+  utilizationSource: 'suite' | 'article';
+  /** The waypoint CPU limit of the modelled system (the suite's cpuLimit), cores. */
+  modelledCpuLimit: number;
+  /** Local cores each waypoint gets as its quota. */
+  quotaCores: number;
+  /** Per-tenant load of the calibration (scaled rate), req/s. */
+  rate?: number;
+  /** Dedicated waypoint demand at that rate, cores (mean over the tenants' waypoints). */
+  demandCores?: number;
+  /** Stand-in CPU per load request (all its hops), ms. */
+  cpuMsPerRequest?: number;
+  /** Stand-in CPU per proxied hop, ms. */
+  cpuMsPerHop?: number;
+  hopsPerRequest?: number;
+  readings?: CalibrationReading[];
+}
+
+/** The utilization the model runs at: the suite's, else derived from the article's Envoy cost. */
+export function resolveUtilization(local: LocalModelPlan | undefined): {
+  utilization: number;
+  source: 'suite' | 'article';
+} {
+  if (local?.utilization !== undefined) return { utilization: local.utilization, source: 'suite' };
+  return {
+    utilization: defaultUtilization(local?.modelledRate, local?.modelledCpuLimit ?? 2),
+    source: 'article',
+  };
+}
+
+/** The service times the Bookinfo stand-ins wait: the suite's overrides over the calibrated defaults. */
+export function resolveServiceTimes(
+  local: LocalModelPlan | undefined,
+): Record<BookinfoService, ServiceTimeMs> {
+  const out = { ...DEFAULT_SERVICE_TIMES };
+  for (const svc of BOOKINFO_SERVICES) {
+    const o = local?.serviceTimes[svc];
+    if (o) out[svc] = { meanMs: o.meanMs, distribution: o.distribution, cv: o.cv };
+  }
+  return out;
+}
+
+/** Quota from the readings: mean dedicated demand at `rate` ÷ utilization. */
+export function buildCalibration(input: {
+  readings: CalibrationReading[];
+  rate: number;
+  utilization: number;
+  utilizationSource: 'suite' | 'article';
+  modelledCpuLimit: number;
+}): LocalCalibration {
+  const { readings, rate, utilization } = input;
+  const cpu = readings.reduce((a, r) => a + r.cpuSeconds, 0);
+  const requests = readings.reduce((a, r) => a + r.requests, 0);
+  const hops = readings.reduce((a, r) => a + r.hops, 0);
+  if (requests <= 0 || cpu <= 0)
+    throw new Error(
+      `calibration measured no ${requests <= 0 ? 'requests' : 'CPU'} through the waypoints (${readings.map((r) => r.waypoint).join(', ')})`,
+    );
+  const cpuMsPerRequest = (cpu * 1000) / requests;
+  const demandCores = (cpuMsPerRequest * rate) / 1000;
+  const quotaCores = round(demandCores / utilization, 4);
+  return {
+    method: 'measured',
+    utilization,
+    utilizationSource: input.utilizationSource,
+    modelledCpuLimit: input.modelledCpuLimit,
+    quotaCores,
+    rate,
+    demandCores: round(demandCores, 4),
+    cpuMsPerRequest: round(cpuMsPerRequest, 5),
+    cpuMsPerHop: hops > 0 ? round((cpu * 1000) / hops, 5) : undefined,
+    hopsPerRequest: round(hops / requests, 3),
+    readings,
+  };
+}
+
+/** One line for humans: "limit 2 cores at utilization 0.6 → 0.45 local cores (…)". */
+export function describeCalibration(c: LocalCalibration): string {
+  const head = `waypoint CPU limit ${c.modelledCpuLimit} cores at utilization ${c.utilization} (${c.utilizationSource === 'article' ? 'derived from the article' : 'set by the suite'})`;
+  if (c.method === 'scaled') return `${head} → ${c.quotaCores} local cores (scaled, not calibrated)`;
+  return `${head} → ${c.quotaCores} local cores (dedicated load measured at ${c.demandCores} cores on this host: ${c.cpuMsPerRequest} ms CPU per request, ${c.cpuMsPerHop} ms per proxied hop, ${c.hopsPerRequest} hops per request at ${c.rate} req/s)`;
+}
+
+function round(x: number, digits: number): number {
+  const k = 10 ** digits;
+  return Math.round(x * k) / k;
+}
