@@ -2,7 +2,6 @@
  * Bookinfo for one namespace: productpage, details, reviews (v1/v2/v3 in rotation) and ratings as
  * HTTP servers on loopback, calling each other through the mesh client.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BOOKINFO_SERVICES, type BookinfoService } from '../../topology/model.ts';
 import {
@@ -14,6 +13,7 @@ import {
 } from './bookinfo-pages.ts';
 import { MeshClient, type Route } from './mesh-client.ts';
 import type { ServiceTimeMs } from './model-constants.ts';
+import { createRawHttpServer, type RawIncoming, type RawOutgoing, type RawServer } from './raw-server.ts';
 import { waitServiceTime } from './service-time.ts';
 
 /** Bookinfo's service-to-service calls: who calls whom, as which service account. */
@@ -32,13 +32,13 @@ export interface RunningBookinfo {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
+/** A response with a body; the raw server adds content-length. */
+function send(status: number, type: string, body: string, extra: string[] = []): RawOutgoing {
+  return { status, headers: ['content-type', type, ...extra], body };
 }
 
-const json = (res: ServerResponse, value: unknown) =>
-  send(res, 200, 'application/json', JSON.stringify(value));
+const json = (value: unknown, extra: string[] = []) =>
+  send(200, 'application/json', JSON.stringify(value), extra);
 
 function parseBody(body: Buffer): unknown {
   try {
@@ -60,11 +60,13 @@ export async function startBookinfo(input: BookinfoConfig): Promise<RunningBooki
   const client = new MeshClient(namespace);
   let reviewsTurn = 0;
 
-  const handlers: Record<BookinfoService, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
-    async productpage(req, res) {
-      if (req.method !== 'GET' || !req.url?.startsWith('/productpage')) {
-        if (req.url === '/health') return send(res, 200, 'text/plain', 'Bookinfo is healthy');
-        return send(res, 404, 'text/plain', 'not found');
+  // Raw HTTP/1.1 servers (as the waypoint uses): Bookinfo's own CPU per request is host load that every
+  // other component competes with, so it is kept small; its modelled time is the service-time wait.
+  const handlers: Record<BookinfoService, (req: RawIncoming) => Promise<RawOutgoing>> = {
+    async productpage(req) {
+      if (req.method !== 'GET' || !req.path.startsWith('/productpage')) {
+        if (req.path === '/health') return send(200, 'text/plain', 'Bookinfo is healthy');
+        return send(404, 'text/plain', 'not found');
       }
       const sa = 'bookinfo-productpage';
       await waitServiceTime(serviceTimes.productpage);
@@ -80,22 +82,24 @@ export async function startBookinfo(input: BookinfoConfig): Promise<RunningBooki
         reviews: reviews && reviewsOk ? (parseBody(reviews.body) as { podname?: string }) : null,
       });
       // The real productpage answers 200 with an error box; the header makes it visible to tests.
-      if (!detailsOk || !reviewsOk)
-        res.setHeader(
-          'x-meshbench-degraded',
-          [!detailsOk && 'details', !reviewsOk && 'reviews'].filter(Boolean).join(','),
-        );
-      send(res, 200, 'text/html; charset=utf-8', html);
+      const degraded =
+        !detailsOk || !reviewsOk
+          ? [
+              'x-meshbench-degraded',
+              [!detailsOk && 'details', !reviewsOk && 'reviews'].filter(Boolean).join(','),
+            ]
+          : [];
+      return send(200, 'text/html; charset=utf-8', html, degraded);
     },
-    async details(req, res) {
-      const m = /^\/details\/(\d+)/.exec(req.url ?? '');
-      if (!m) return send(res, 404, 'text/plain', 'not found');
+    async details(req) {
+      const m = /^\/details\/(\d+)/.exec(req.path);
+      if (!m) return send(404, 'text/plain', 'not found');
       await waitServiceTime(serviceTimes.details);
-      json(res, buildDetails(Number(m[1])));
+      return json(buildDetails(Number(m[1])));
     },
-    async reviews(req, res) {
-      const m = /^\/reviews\/(\d+)/.exec(req.url ?? '');
-      if (!m) return send(res, 404, 'text/plain', 'not found');
+    async reviews(req) {
+      const m = /^\/reviews\/(\d+)/.exec(req.path);
+      if (!m) return send(404, 'text/plain', 'not found');
       await waitServiceTime(serviceTimes.reviews);
       // The reviews Service load-balances across its three Deployments: rotate versions.
       const version = REVIEW_VERSIONS[reviewsTurn++ % REVIEW_VERSIONS.length];
@@ -107,34 +111,27 @@ export async function startBookinfo(input: BookinfoConfig): Promise<RunningBooki
         if (r?.statusCode === 200)
           ratings = (parseBody(r.body) as { ratings?: Record<string, number> })?.ratings ?? null;
       }
-      res.setHeader('x-meshbench-reviews-version', version);
-      json(
-        res,
+      return json(
         buildReviews({ id: Number(m[1]), version, podname: `reviews-${version}-${namespace}`, ratings }),
+        ['x-meshbench-reviews-version', version],
       );
     },
-    async ratings(req, res) {
-      const m = /^\/ratings\/(\d+)/.exec(req.url ?? '');
-      if (!m) return send(res, 404, 'text/plain', 'not found');
+    async ratings(req) {
+      const m = /^\/ratings\/(\d+)/.exec(req.path);
+      if (!m) return send(404, 'text/plain', 'not found');
       await waitServiceTime(serviceTimes.ratings);
-      json(res, buildRatings(Number(m[1])));
+      return json(buildRatings(Number(m[1])));
     },
   };
 
-  const servers: Server[] = [];
+  const servers: RawServer[] = [];
   const ports = {} as Record<BookinfoService, number>;
   for (const service of BOOKINFO_SERVICES) {
-    const server = createServer({ keepAliveTimeout: 120_000 }, (req, res) => {
-      req.resume();
-      handlers[service](req, res).catch((e) => {
-        if (!res.headersSent) send(res, 500, 'text/plain', String(e));
-      });
-    });
-    server.headersTimeout = 60_000;
-    servers.push(server);
+    const raw = createRawHttpServer(handlers[service]);
+    servers.push(raw);
     ports[service] = await new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+      raw.server.once('error', reject);
+      raw.server.listen(0, '127.0.0.1', () => resolve((raw.server.address() as AddressInfo).port));
     });
   }
   return {
@@ -146,8 +143,7 @@ export async function startBookinfo(input: BookinfoConfig): Promise<RunningBooki
       await client.prewarm(CALL_EDGES);
     },
     async close() {
-      for (const s of servers) s.closeAllConnections();
-      await Promise.all([...servers.map((s) => new Promise((r) => s.close(r))), client.close()]);
+      await Promise.all([...servers.map((s) => s.close()), client.close()]);
     },
   };
 }

@@ -195,7 +195,9 @@ export class LocalPlatform implements Platform {
       policy: plan.policy,
     });
     this.quotaCores = 0;
-    this.log(`local: calibrating the waypoint CPU quota (${CALIBRATION_MS / 1000} s at ${rate} req/s per tenant)`);
+    this.log(
+      `local: calibrating the waypoint CPU quota (${CALIBRATION_MS / 1000} s at ${rate} req/s per tenant)`,
+    );
     await this.apply(topology);
     const targets = this.targets();
     const schedules: Record<string, LoadSchedule> = {};

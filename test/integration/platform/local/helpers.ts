@@ -30,6 +30,8 @@ export function buildPlan(
       waypoint: { cpuLimit: 0.5, maxConnections: 50, maxPendingRequests: 50, maxRequests: 50, ...waypoint },
     },
     policy: { methods: ['GET'], sourceNamespaces: ['ns-1', 'ns-2'] },
+    // These tests exercise the envelope as given; calibration has its own test.
+    platforms: { local: { calibrate: false } },
     ...overrides,
   };
   const valid = validateSuite(raw, 'inline');

@@ -1,7 +1,6 @@
 import { Client } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMeshbenchError } from '../../../../src/errors.ts';
-import { APP_POOL_CONNECTIONS } from '../../../../src/platform/local/mesh-client.ts';
 import { createLocalPlatform, type LocalPlatform } from '../../../../src/platform/local/platform.ts';
 import { newTag } from '../../../helpers/leaks.ts';
 import { buildPlan, expectNothingLeft } from './helpers.ts';
@@ -46,8 +45,8 @@ afterEach(async () => {
 
 describe('Envoy limits at the waypoint', () => {
   it("Istio 1.24: downstream connections beyond the internal cluster's limit get 503 UO", async () => {
-    // Each namespace's Bookinfo holds 3 × APP_POOL_CONNECTIONS app connections (pre-opened at apply).
-    const p = await start({ maxConnections: 3 * APP_POOL_CONNECTIONS + 3, istioBehaviour: '1.24' });
+    // Only the load's connections (source SA loadgen) are charged; Bookinfo's own pools are not.
+    const p = await start({ maxConnections: 3, istioBehaviour: '1.24' });
     const wp = p.waypoints.get('ns-1/waypoint')!;
     const clients = Array.from({ length: 5 }, () => new Client(`http://127.0.0.1:${wp.proc.ready.port}`));
     try {
@@ -56,6 +55,19 @@ describe('Envoy limits at the waypoint', () => {
       for (const c of clients) results.push(await send(c, 'details', '/details/0'));
       expect(results.map((r) => r.status)).toEqual([200, 200, 200, 503, 503]);
       expect(results[3].flags).toBe('UO');
+      // Bookinfo's own calls are not charged to the internal cluster: an app connection still passes.
+      const app = new Client(`http://127.0.0.1:${wp.proc.ready.port}`);
+      try {
+        const r = await app.request({
+          path: '/details/0',
+          method: 'GET',
+          headers: { ...headers('details'), 'x-meshbench-source-sa': 'bookinfo-productpage' },
+        });
+        await r.body.dump();
+        expect(r.statusCode).toBe(200);
+      } finally {
+        await app.destroy();
+      }
       // A held connection keeps working; a freed slot is taken by the next request.
       expect((await send(clients[0], 'details', '/details/0')).status).toBe(200);
       await clients[0].close();
