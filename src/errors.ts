@@ -11,6 +11,8 @@ export const ExitCode = {
   usage: 2,
   thresholdsFailed: 99,
   regression: 100,
+  /** Every verdict passed, but one rests on an invalid result: the load generator fell behind its schedule. */
+  resultInvalid: 103,
   invalidSuite: 104,
   aborted: 105,
   targetUnreachable: 106,
@@ -34,6 +36,7 @@ export const ErrorCodes = {
   SUITE_INVALID: ExitCode.invalidSuite,
   THRESHOLDS_FAILED: ExitCode.thresholdsFailed,
   REGRESSION: ExitCode.regression,
+  RESULT_INVALID: ExitCode.resultInvalid,
   ABORTED: ExitCode.aborted,
   TARGET_UNREACHABLE: ExitCode.targetUnreachable,
   PLATFORM_FAILED: ExitCode.platformFailure,

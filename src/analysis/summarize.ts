@@ -2,13 +2,15 @@
  * summarizeRun: result.json → RunSummary (pure). Repeats merge histograms exactly (the right
  * statistic for percentiles) and keep per-repeat values for their spread.
  */
-import type { LoadResult } from '../load/types.ts';
+import type { Lateness, LoadResult } from '../load/types.ts';
 import { type EncodedHistogram, encodeHistogram, latencyStats, mergeEncoded } from '../metrics/histogram.ts';
 import type { CpuSeries, RunResult, StatsSeries, VariantResult } from '../run/result.ts';
 import { type WaypointRef, waypointFor, waypointKey } from '../topology/model.ts';
 import { spreadOf } from './spread.ts';
+import { evaluateValidity, mergeValidity } from './validity.ts';
 import type {
   ErrorSummary,
+  GeneratorLagSummary,
   LagSummary,
   RequestCounts,
   RunSummary,
@@ -48,6 +50,48 @@ function lagOf(encoded: readonly EncodedHistogram[]): LagSummary {
   return { avgMs: s.avgMs, p99Ms: s.p99Ms, maxMs: s.maxMs };
 }
 
+/** The loads that split their lateness by cause (the paced engine's), with what the figures need. */
+function measuredLateness(loads: readonly LoadResult[]): Array<{ lateness: Lateness; sent: number }> {
+  return loads.flatMap((l) => (l.lateness ? [{ lateness: l.lateness, sent: l.requests.sent }] : []));
+}
+
+/** The generator's lag over loads that measured it; undefined when none did. */
+function generatorLagOf(loads: readonly LoadResult[]): GeneratorLagSummary | undefined {
+  const measured = measuredLateness(loads);
+  if (measured.length === 0) return undefined;
+  const s = latencyStats(mergeEncoded(measured.map((m) => m.lateness.generatorLag)));
+  let late = 0;
+  let requests = 0;
+  for (const m of measured) {
+    late += m.lateness.generatorLate;
+    requests += m.sent + (m.lateness.generatorUnsent ?? 0);
+  }
+  return { p99Ms: s.p99Ms, maxMs: s.maxMs, lateShare: requests > 0 ? late / requests : 0 };
+}
+
+/** Late or never-sent requests by cause, summed over the loads that split them. */
+function lateOf(loads: readonly LoadResult[]): TenantFigures['late'] {
+  const measured = measuredLateness(loads);
+  if (measured.length === 0) return undefined;
+  return {
+    backpressure: measured.reduce((a, m) => a + m.lateness.backpressure, 0),
+    generator: measured.reduce((a, m) => a + m.lateness.generator, 0),
+  };
+}
+
+/** generatorLag, late and validity of loads, the optional figures left out when not measured. */
+function latenessFigures(
+  loads: readonly LoadResult[],
+  repeats?: readonly number[],
+): Pick<TenantFigures, 'generatorLag' | 'late' | 'validity'> {
+  const generatorLag = generatorLagOf(loads);
+  const late = lateOf(loads);
+  const validity = mergeValidity(
+    loads.map((l, i) => ({ repeat: repeats?.[i], validity: evaluateValidity(generatorLagOf([l])) })),
+  );
+  return { ...(generatorLag ? { generatorLag } : {}), ...(late ? { late } : {}), validity };
+}
+
 function requestsOf(load: LoadResult, errors: ErrorSummary): RequestCounts {
   return {
     intended: load.requests.intended,
@@ -78,11 +122,15 @@ export function summarizeLoad(load: LoadResult): TenantFigures {
       ratio: target ? load.achievedRps / target : undefined,
     },
     scheduleLag: lagOf([load.scheduleLag]),
+    ...latenessFigures([load]),
   };
 }
 
-/** Merges loads of several repeats: histograms exactly, counts summed, the rate averaged. */
-export function mergeLoads(loads: readonly LoadResult[]): TenantFigures {
+/**
+ * Merges loads of several repeats: histograms exactly, counts summed, the rate averaged; valid only if every
+ * repeat is (`repeats`, the loads' repeat indices, label the reasons).
+ */
+export function mergeLoads(loads: readonly LoadResult[], repeats?: readonly number[]): TenantFigures {
   const byClass: Record<string, number> = {};
   const requests: RequestCounts = {
     intended: 0,
@@ -113,6 +161,7 @@ export function mergeLoads(loads: readonly LoadResult[]): TenantFigures {
     },
     rps: { achieved, target, ratio: target ? achieved / target : undefined },
     scheduleLag: lagOf(loads.map((l) => l.scheduleLag)),
+    ...latenessFigures(loads, repeats),
   };
 }
 
@@ -287,7 +336,10 @@ function summarizeVariant(
       tenant,
       namespace: entries[0].t.namespace,
       waypoint,
-      merged: mergeLoads(loads),
+      merged: mergeLoads(
+        loads,
+        entries.map((e) => e.v.repeat),
+      ),
       histograms: {
         intended: encodeHistogram(mergeEncoded(loads.map((l) => l.latency.intended))),
         actual: encodeHistogram(mergeEncoded(loads.map((l) => l.latency.actual))),

@@ -40,6 +40,21 @@ export interface LagSummary {
   maxMs: number;
 }
 
+/** How far the load generator itself fell behind its schedule (the generator part of each request's lag). */
+export interface GeneratorLagSummary {
+  p99Ms: number;
+  maxMs: number;
+  /** generatorLate / (sent + never-sent requests blamed on the generator); 0 when there were none. */
+  lateShare: number;
+}
+
+/** Whether a tenant's figures can be trusted: the load generator held its schedule (src/analysis/validity.ts). */
+export interface Validity {
+  valid: boolean;
+  /** Why not, one plain sentence per broken bound, naming the figure (e.g. "generator lag p99 7.2 ms > 5 ms"). */
+  reasons: string[];
+}
+
 /** The figures of one tenant in one repeat of a variant. */
 export interface TenantFigures {
   requests: RequestCounts;
@@ -48,6 +63,12 @@ export interface TenantFigures {
   errors: ErrorSummary;
   rps: RateSummary;
   scheduleLag: LagSummary;
+  /** The generator's own lag; absent for drivers that do not split lateness (closed loop, Fortio). */
+  generatorLag?: GeneratorLagSummary;
+  /** Late or never-sent requests by cause: backpressure (the system under test) or the generator. */
+  late?: { backpressure: number; generator: number };
+  /** Valid unless the generator fell behind its schedule; over repeats, valid only if every repeat is. */
+  validity: Validity;
 }
 
 /** Waypoint CPU and overflow counters over one repeat (or pooled over repeats). */

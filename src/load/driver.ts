@@ -8,6 +8,7 @@ import { buildLoadResult } from './build-result.ts';
 import { checkSchedule, resolveWorkers } from './check-schedule.ts';
 import { runClosedLoop } from './closed-loop.ts';
 import { clock, type EngineRunInput, PacedEngine } from './paced-engine.ts';
+import { raiseGeneratorPriority } from './priority.ts';
 import type { EngineTally, WindowSnapshot } from './tally.ts';
 import type { LoadDriver, LoadProgress, LoadResult, LoadSchedule } from './types.ts';
 import { WorkerShards } from './worker-shards.ts';
@@ -107,19 +108,26 @@ export async function runSchedule(
 export function createLocalLoadDriver(): LoadDriver {
   return {
     async run({ schedules, signal, onProgress }) {
-      const names = Object.keys(schedules);
-      const settled = await Promise.allSettled(names.map((n) => prepareSchedule(schedules[n])));
-      const failed = settled.find((s) => s.status === 'rejected');
-      if (failed) {
-        await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
-        throw failed.reason;
+      // Before any worker thread starts: they inherit this thread's priority.
+      const priority = raiseGeneratorPriority();
+      try {
+        const names = Object.keys(schedules);
+        const settled = await Promise.allSettled(names.map((n) => prepareSchedule(schedules[n])));
+        const failed = settled.find((s) => s.status === 'rejected');
+        if (failed) {
+          await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+          throw failed.reason;
+        }
+        const prepared = settled.map((s) => (s as PromiseFulfilledResult<PreparedSchedule>).value);
+        const startAt = clock() + START_LEAD_MS;
+        const results = await Promise.all(
+          prepared.map((p, i) => p.start({ startAt, signal, onProgress, tenant: names[i] })),
+        );
+        for (const r of results) r.engine.notes.push(priority.note);
+        return Object.fromEntries(names.map((n, i) => [n, results[i]]));
+      } finally {
+        priority.restore();
       }
-      const prepared = settled.map((s) => (s as PromiseFulfilledResult<PreparedSchedule>).value);
-      const startAt = clock() + START_LEAD_MS;
-      const results = await Promise.all(
-        prepared.map((p, i) => p.start({ startAt, signal, onProgress, tenant: names[i] })),
-      );
-      return Object.fromEntries(names.map((n, i) => [n, results[i]]));
     },
   };
 }

@@ -53,6 +53,11 @@ export function formatLoadSummary(schedule: LoadSchedule, s: LoadSummary, tenant
   lines.push(
     `  schedule lag              p50 ${ms(s.scheduleLagP50Ms)} ms  p99 ${ms(s.scheduleLagP99Ms)} ms  max ${ms(s.maxLagMs)} ms  (workers ${s.workers})`,
   );
+  const l = s.lateness;
+  if (l)
+    lines.push(
+      `  late (> ${l.lateMs} ms)             backpressure ${l.backpressure}  generator ${l.generator}  · generator lag p99 ${ms(l.generatorLagP99Ms)} ms  max ${ms(l.generatorLagMaxMs)} ms  (${l.generatorLate} generator-late)`,
+    );
   for (const n of s.notes) lines.push(`  note: ${n}`);
   return `${lines.join('\n')}\n`;
 }

@@ -36,6 +36,11 @@ interface Conn {
   k: number;
   intendedAt: number;
   sentAt: number;
+  /**
+   * When this connection became free for its next request: the completion of its previous one (-Infinity before
+   * its first request of the run: ready from the start). Splits a request's lag into backpressure and generator lag.
+   */
+  freeAt: number;
   status: number;
   inFlight: boolean;
   finished: boolean;
@@ -147,6 +152,7 @@ export class PacedEngine {
         k: 0,
         intendedAt: 0,
         sentAt: 0,
+        freeAt: Number.NEGATIVE_INFINITY,
         status: 0,
         inFlight: false,
         finished: false,
@@ -253,7 +259,7 @@ export class PacedEngine {
       c.status = 0;
       c.inFlight = true;
       c.sentAt = now;
-      rec.sent(intendedAt, now);
+      rec.sent(intendedAt, now, c.freeAt);
       c.transport.send();
     };
 
@@ -267,8 +273,12 @@ export class PacedEngine {
       }
       let intendedAt = dueAt(c, c.k);
       if (now >= endAt + Math.min(END_GRACE_MS, timeoutMs)) {
-        // Never send well after the schedule's end: what catch-up still owed is dropped, counted as skipped.
-        for (let k = c.k; nominal(c, k) < endAt; k++) rec.unsent(dueAt(c, k));
+        // Never send well after the schedule's end: what catch-up still owed is dropped, counted as skipped; each
+        // is blamed on backpressure when its connection was still busy at its due time.
+        for (let k = c.k; nominal(c, k) < endAt; k++) {
+          const t = dueAt(c, k);
+          rec.unsent(t, t < c.freeAt);
+        }
         finishConn(c);
         return;
       }
@@ -284,7 +294,7 @@ export class PacedEngine {
         while (nominal(c, c.k + 1) < endAt) {
           const t = dueAt(c, c.k + 1);
           if (t > now) break;
-          rec.skipped(intendedAt);
+          rec.skipped(intendedAt, intendedAt < c.freeAt);
           c.k++;
           intendedAt = t;
         }
@@ -296,6 +306,7 @@ export class PacedEngine {
       if (!c.inFlight) return;
       c.inFlight = false;
       const endAtReq = clock();
+      c.freeAt = endAtReq;
       if ((err as { code?: string } | undefined)?.code !== ABORTED_CODE)
         rec.complete(c.intendedAt, c.sentAt, endAtReq, c.status, err);
       else {
@@ -308,7 +319,10 @@ export class PacedEngine {
       else setImmediate(next, c);
     };
 
-    for (const c of this.conns) c.onDone = (err) => complete(c, err);
+    for (const c of this.conns) {
+      c.freeAt = Number.NEGATIVE_INFINITY;
+      c.onDone = (err) => complete(c, err);
+    }
 
     const abortInFlight = (reason: Error): void => {
       for (const c of this.conns) {

@@ -1,6 +1,6 @@
 /** LoadResult → the figures a person reads (CLI table, progress, run summaries). Pure. */
 import { decodeHistogram, type LatencyStats, latencyStats, percentileMs } from '../metrics/histogram.ts';
-import type { LoadResult } from './types.ts';
+import type { Lateness, LoadResult } from './types.ts';
 
 export interface LoadSummary {
   requests: LoadResult['requests'];
@@ -24,6 +24,15 @@ export interface LoadSummary {
   scheduleLagP50Ms: number;
   scheduleLagP99Ms: number;
   maxLagMs: number;
+  /** Late or never-sent requests by cause and the generator's own lag (paced engine only). */
+  lateness?: {
+    lateMs: number;
+    backpressure: number;
+    generator: number;
+    generatorLagP99Ms: number;
+    generatorLagMaxMs: number;
+    generatorLate: number;
+  };
   workers: number;
   incomplete: boolean;
   notes: string[];
@@ -36,6 +45,18 @@ export function summarizeErrors(outcomes: LoadResult['outcomes']): Record<string
   if (outcomes.refused) out.refused = outcomes.refused;
   for (const [code, n] of Object.entries(outcomes.other)) out[`other:${code}`] = n;
   return out;
+}
+
+function latenessOf(l: Lateness): NonNullable<LoadSummary['lateness']> {
+  const lag = latencyStats(decodeHistogram(l.generatorLag));
+  return {
+    lateMs: l.lateMs,
+    backpressure: l.backpressure,
+    generator: l.generator,
+    generatorLagP99Ms: lag.p99Ms,
+    generatorLagMaxMs: lag.maxMs,
+    generatorLate: l.generatorLate,
+  };
 }
 
 export function summarizeLoad(result: LoadResult): LoadSummary {
@@ -58,6 +79,7 @@ export function summarizeLoad(result: LoadResult): LoadSummary {
     scheduleLagP50Ms: percentileMs(lag, 50),
     scheduleLagP99Ms: percentileMs(lag, 99),
     maxLagMs: result.engine.maxLagMs,
+    ...(result.lateness ? { lateness: latenessOf(result.lateness) } : {}),
     workers: result.engine.workers,
     incomplete: result.incomplete ?? false,
     notes: result.engine.notes,

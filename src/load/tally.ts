@@ -12,6 +12,14 @@ import {
 import { classifyError, type ErrorClass } from './classify-error.ts';
 import type { OutcomeCounts } from './types.ts';
 
+/**
+ * A request is late when it was sent more than this after its intended start (or never sent). Each late request
+ * is attributed to one cause: backpressure or generator lag (see TallyRecorder.sent).
+ */
+export const LATE_MS = 5;
+/** A sent request whose generator part of the lag exceeds this is counted in `generatorLate`. */
+export const GENERATOR_LATE_MS = 10;
+
 /** One second of measurements by intended start (seconds relative to the schedule's start). */
 export interface TallySecond {
   t: number;
@@ -37,6 +45,16 @@ export interface EngineTally {
   maxLagMs: number;
   /** Requests still due when the schedule ended (catch-up could not send them in time); counted as skipped. */
   unsentAtEnd: number;
+  /** Generator part of each sent measured request's lag, µs (see TallyRecorder.sent). */
+  generatorLagHist: EncodedHistogram;
+  /** Late (or never sent) measured requests whose connection was still busy: the system under test's doing. */
+  lateBackpressure: number;
+  /** Late (or never sent) measured requests whose connection was free while the engine was late. */
+  lateGenerator: number;
+  /** Sent requests with a generator part over GENERATOR_LATE_MS, plus skipped/unsent ones blamed on the generator. */
+  generatorLate: number;
+  /** Of `generatorLate`, the skipped/unsent ones (so shares can count them beside the sent requests). */
+  generatorUnsent: number;
   workers: number;
   notes: string[];
   /** True when this tally does not cover its whole schedule (a worker failed, or the run was stopped early). */
@@ -70,12 +88,17 @@ export class TallyRecorder {
   completed = 0;
   warmup = 0;
   private unsentAtEnd = 0;
+  private lateBackpressure = 0;
+  private lateGenerator = 0;
+  private generatorLate = 0;
+  private generatorUnsent = 0;
   maxLagMs = 0;
   // Counts arrays on the hot path; converted to HdrHistograms once, at the end (or each second for the window).
   private readonly intendedHist = new HdrCounts();
   private readonly actualHist = new HdrCounts();
   private readonly errorsHist = new HdrCounts();
   private readonly lagHist = new HdrCounts();
+  private readonly generatorLagHist = new HdrCounts();
   private readonly seconds: SecondAcc[] = [];
   private window = { completed: 0, errors: 0, histogram: new HdrCounts() };
   private readonly measuredFrom: number;
@@ -95,15 +118,26 @@ export class TallyRecorder {
     else this.intended++;
   }
 
-  /** A due request was skipped (the skip policy sends only the latest due one). */
-  skipped(intendedAt: number): void {
+  /**
+   * A due request was skipped (the skip policy sends only the latest due one). `busy`: its connection was still
+   * busy at its intended start (intendedAt < freeAt, or a request in flight), so its lateness is backpressure;
+   * otherwise the connection was free and the engine was late: generator lag.
+   */
+  skipped(intendedAt: number, busy: boolean): void {
     this.due(intendedAt);
-    if (intendedAt >= this.measuredFrom) this.outcomes.skipped++;
+    if (intendedAt < this.measuredFrom) return;
+    this.outcomes.skipped++;
+    if (busy) this.lateBackpressure++;
+    else {
+      this.lateGenerator++;
+      this.generatorLate++;
+      this.generatorUnsent++;
+    }
   }
 
-  /** A due request was never sent: the schedule ended first. Counted as skipped. */
-  unsent(intendedAt: number): void {
-    this.skipped(intendedAt);
+  /** A due request was never sent: the schedule ended first. Counted as skipped (`busy` as for skipped()). */
+  unsent(intendedAt: number, busy: boolean): void {
+    this.skipped(intendedAt, busy);
     if (intendedAt >= this.measuredFrom) this.unsentAtEnd++;
   }
 
@@ -112,13 +146,35 @@ export class TallyRecorder {
     if (intendedAt >= this.measuredFrom) this.outcomes.aborted = (this.outcomes.aborted ?? 0) + 1;
   }
 
-  /** A due request was written at sentAt (its intended start was intendedAt). */
-  sent(intendedAt: number, sentAt: number): void {
+  /**
+   * A due request was written at sentAt; its intended start was intendedAt, and its connection became free for it
+   * at freeAt (the completion of the connection's previous request; -Infinity for its first: ready from the start).
+   *
+   * Its total lag is max(0, sentAt − intendedAt), split in two:
+   * - backpressure part = clamp(freeAt − intendedAt, 0, total): the connection was still busy with an earlier
+   *   request — the system under test's doing;
+   * - generator part = total − backpressure part: the connection was free but the engine was late — the
+   *   harness's doing.
+   * A request late by more than LATE_MS is attributed to backpressure when that part is at least the generator
+   * part, else to the generator.
+   */
+  sent(intendedAt: number, sentAt: number, freeAt = Number.NEGATIVE_INFINITY): void {
     this.due(intendedAt);
     if (intendedAt < this.measuredFrom) return;
     this.sentCount++;
     const lag = sentAt - intendedAt;
-    this.lagHist.record(lag > 0 ? lag * 1000 : 0);
+    const total = Math.max(lag, 0);
+    let pressure = freeAt - intendedAt;
+    if (!(pressure > 0)) pressure = 0;
+    else if (pressure > total) pressure = total;
+    const generator = total - pressure;
+    this.lagHist.record(total * 1000);
+    this.generatorLagHist.record(generator * 1000);
+    if (total > LATE_MS) {
+      if (pressure >= generator) this.lateBackpressure++;
+      else this.lateGenerator++;
+    }
+    if (generator > GENERATOR_LATE_MS) this.generatorLate++;
     if (lag > this.maxLagMs) this.maxLagMs = lag;
   }
 
@@ -207,6 +263,11 @@ export class TallyRecorder {
       series,
       maxLagMs: this.maxLagMs,
       unsentAtEnd: this.unsentAtEnd,
+      generatorLagHist: encodeHistogram(this.generatorLagHist.toHistogram()),
+      lateBackpressure: this.lateBackpressure,
+      lateGenerator: this.lateGenerator,
+      generatorLate: this.generatorLate,
+      generatorUnsent: this.generatorUnsent,
       workers,
       notes,
     };
@@ -259,6 +320,11 @@ export function mergeTallies(tallies: readonly EngineTally[]): EngineTally {
     series,
     maxLagMs: Math.max(...tallies.map((t) => t.maxLagMs)),
     unsentAtEnd: sum((t) => t.unsentAtEnd),
+    generatorLagHist: merge((t) => t.generatorLagHist),
+    lateBackpressure: sum((t) => t.lateBackpressure),
+    lateGenerator: sum((t) => t.lateGenerator),
+    generatorLate: sum((t) => t.generatorLate),
+    generatorUnsent: sum((t) => t.generatorUnsent),
     workers: sum((t) => t.workers),
     notes: [...new Set(tallies.flatMap((t) => t.notes))],
     incomplete: tallies.some((t) => t.incomplete),

@@ -66,6 +66,24 @@ export interface SecondSample {
   warmup: boolean;
 }
 
+/** Late and unsent requests by cause, measured window only. */
+export interface Lateness {
+  /** A request is late when sent more than this many ms after its intended start, or never sent. */
+  lateMs: number;
+  /** Late or never-sent requests whose connection was still busy (backpressure part ≥ generator part). */
+  backpressure: number;
+  /** Late or never-sent requests whose connection was free while the engine was late. */
+  generator: number;
+  /** Bound on a sent request's generator part for `generatorLate`, ms. */
+  generatorLateMs: number;
+  /** Sent requests whose generator part exceeded generatorLateMs, plus never-sent requests blamed on the generator. */
+  generatorLate: number;
+  /** Of `generatorLate`, the never-sent ones (skipped or unsent at the end); 0 when absent. */
+  generatorUnsent?: number;
+  /** Generator part of each sent request's lag, µs. */
+  generatorLag: EncodedHistogram;
+}
+
 export interface LoadResult {
   schedule: LoadSchedule;
   driver: 'paced' | 'autocannon' | 'agent' | 'fortio';
@@ -97,6 +115,13 @@ export interface LoadResult {
   };
   /** Actual start minus intended start, in µs. */
   scheduleLag: EncodedHistogram;
+  /**
+   * Requests not sent on schedule, split by cause (open model, paced engine; other drivers leave it out).
+   * A request's lag (actual minus intended start) has a backpressure part — its connection was still busy with an
+   * earlier request, the system under test's doing — and a generator part — the connection was free but the
+   * engine was late, the harness's doing. See TallyRecorder.sent for the exact split.
+   */
+  lateness?: Lateness;
   series: SecondSample[];
   /** Engine facts: worker count, whether it held the schedule. */
   engine: { workers: number; maxLagMs: number; notes: string[] };

@@ -2,6 +2,7 @@
  * report.html: self-contained and readable offline (charts as data: URIs, inline CSS, no script).
  * Every text from the result goes through escapeHtml; a CSP forbids scripts as a second fence.
  */
+import { type Finding, explainRun } from '../analysis/explain.ts';
 import type { RunSummary, TenantSummary, VariantSummary } from '../analysis/summary-types.ts';
 import type { RunResult, Verdict } from '../run/result.ts';
 import type { RenderedChart } from './charts/render.ts';
@@ -25,6 +26,9 @@ figure{margin:16px 0;background:#fff;border:1px solid #ddd;padding:8px;display:i
 figure img{max-width:100%;height:auto;display:block}
 figcaption{color:#555;margin-top:4px}
 .muted{color:#666}
+ul.findings{padding-left:20px}ul.findings li{margin:3px 0}
+.sev{display:inline-block;min-width:64px;font-size:12px;font-weight:600;text-transform:uppercase;color:#666}
+.sev.limit{color:#a50e0e}.sev.warning{color:#8a4b00}
 `;
 
 type Row = [string, (t: TenantSummary, v: VariantSummary) => string];
@@ -66,6 +70,24 @@ function tenantTables(summary: RunSummary): string {
       });
       return `<h3>Tenant ${h(tenant)}</h3>\n<table class="tenant">${head}${rows.join('')}</table>`;
     })
+    .join('\n');
+}
+
+/** "What limited the run": the findings per variant, limits first. */
+function findingsSection(findings: readonly Finding[], summary: RunSummary): string {
+  if (findings.length === 0) return '<p class="muted">Nothing in the recorded data points to a limit.</p>';
+  return summary.variants
+    .map((v) => {
+      const items = findings
+        .filter((f) => f.variant === v.name)
+        .map(
+          (f) =>
+            `<li><span class="sev ${h(f.severity)}">${h(f.severity)}</span>` +
+            `${f.repeat === undefined ? '' : `repeat ${h(f.repeat)}: `}${h(f.text)}</li>`,
+        );
+      return items.length ? `<h3>${h(v.name)}</h3>\n<ul class="findings">${items.join('')}</ul>` : '';
+    })
+    .filter(Boolean)
     .join('\n');
 }
 
@@ -164,6 +186,8 @@ ${banner}
 ${f.complete ? '' : `<div class="banner warn">Incomplete run${f.abort ? `: ${h(f.abort)}` : ''} — the figures cover what was measured.</div>`}
 <h2>Summary per tenant</h2>
 ${tenantTables(summary)}
+<h2 id="why">What limited the run</h2>
+${findingsSection(explainRun(result, summary), summary)}
 <h2>Thresholds</h2>
 ${verdictTable(verdicts)}
 <h2>Charts</h2>

@@ -1,4 +1,5 @@
 /** summary.md: a CI step summary or PR comment (pure). */
+import { type Finding, explainRun } from '../analysis/explain.ts';
 import type { RunSummary } from '../analysis/summary-types.ts';
 import type { RunResult, Verdict } from '../run/result.ts';
 import { escapeMarkdown as md } from './escape.ts';
@@ -15,6 +16,26 @@ function verdictHeadline(verdicts: readonly Verdict[]): string {
 
 function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
+}
+
+/** "What limited the run": the findings per variant, limits first, as bullets. */
+function findingLines(findings: readonly Finding[], variants: readonly string[]): string[] {
+  const lines = ['', '### What limited the run', ''];
+  if (findings.length === 0) return [...lines, 'Nothing in the recorded data points to a limit.'];
+  for (const variant of variants) {
+    const mine = findings.filter((f) => f.variant === variant);
+    if (mine.length === 0) continue;
+    lines.push(`**${md(variant)}**`, '');
+    for (const f of mine) {
+      const head = [
+        f.severity === 'info' ? '' : `**${f.severity}**`,
+        f.repeat === undefined ? '' : `repeat ${f.repeat}`,
+      ].filter(Boolean);
+      lines.push(`- ${head.length ? `${head.join(' · ')}: ` : ''}${md(f.text)}`);
+    }
+    lines.push('');
+  }
+  return lines.slice(0, -1);
 }
 
 export function buildSummaryMarkdown(input: {
@@ -128,6 +149,8 @@ export function buildSummaryMarkdown(input: {
       ...wpRows,
     );
   }
+  const variantNames = summary.variants.map((v) => v.name);
+  if (variantNames.length) lines.push(...findingLines(explainRun(result, summary), variantNames));
   if (verdicts.length) {
     lines.push(
       '',

@@ -1,4 +1,5 @@
 /** Terminal tables: the run summary side by side per tenant, and the verdicts (pure text). */
+import type { Finding } from '../analysis/explain.ts';
 import type { RunSummary, TenantSummary, VariantSummary } from '../analysis/summary-types.ts';
 import type { Verdict } from '../run/result.ts';
 import { fmtActual, fmtCores, fmtMs, fmtNum, fmtPct, fmtSpread } from './format.ts';
@@ -82,4 +83,20 @@ export function formatVerdictTable(verdicts: readonly Verdict[]): string {
     ? `${failed} of ${verdicts.length} threshold verdicts failed`
     : `all ${verdicts.length} threshold verdicts passed`;
   return `${renderTable(rows, { left: [1, 2, 3, 5] })}\n${tail}\n`;
+}
+
+/** "What limited the run": one line per finding, grouped by variant (findings come in plan order). */
+export function formatFindings(findings: readonly Finding[]): string {
+  if (findings.length === 0) return 'What limited the run: nothing in the recorded data points to a limit\n';
+  const lines = ['What limited the run'];
+  let variant: string | undefined;
+  for (const f of findings) {
+    if (f.variant !== variant) {
+      variant = f.variant;
+      lines.push(`  ${esc(variant)}`);
+    }
+    const repeat = f.repeat === undefined ? '' : `repeat ${f.repeat}: `;
+    lines.push(`    ${f.severity.padEnd(7)}  ${repeat}${esc(f.text)}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

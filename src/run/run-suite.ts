@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { evaluateThresholds } from '../analysis/evaluate.ts';
 import type { RunSummary } from '../analysis/summary-types.ts';
 import { summarizeRun } from '../analysis/summarize.ts';
+import { findInvalidUnderVerdicts, type InvalidResult } from '../analysis/validity.ts';
 import { ExitCode, MeshbenchError, isMeshbenchError } from '../errors.ts';
 import { tenantSchedule } from '../load/tenant-schedule.ts';
 import type { LoadResult, LoadSchedule } from '../load/types.ts';
@@ -44,6 +45,11 @@ export interface RunOutcome {
   verdicts: Verdict[];
   /** The run summarized (what the verdicts were judged on). */
   summary: RunSummary;
+  /**
+   * Invalid results (the load generator fell behind its schedule) that some verdict rests on. With every verdict
+   * passed, they make the exit code RESULT_INVALID (103); a failed threshold still exits 99.
+   */
+  invalid: InvalidResult[];
   reportFiles: string[];
   /** The error that ended the run early, if one did. */
   error?: MeshbenchError;
@@ -157,6 +163,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     const info = platform.info();
     Object.assign(result.meta.versions, info.versions);
     result.meta.notes.push(...info.notes);
+    if (info.calibration) result.meta.calibration = info.calibration;
 
     for (const [index, variant] of plan.variants.entries()) {
       if (signal?.aborted) {
@@ -255,11 +262,23 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   }
   onEvent({ type: 'run-end', dir, complete: result.meta.complete });
 
+  const invalid = findInvalidUnderVerdicts(summary, verdicts, plan.thresholds);
   let exitCode: ExitCode = ExitCode.ok;
   if (aborted) exitCode = ExitCode.aborted;
   else if (runError) exitCode = runError.exitCode;
+  // A failed gate is still a failed gate; passed verdicts on an invalid result prove nothing.
   else if (verdicts.some((v) => !v.pass)) exitCode = ExitCode.thresholdsFailed;
-  return { result, dir, exitCode, verdicts, summary, reportFiles, error: aborted ? undefined : runError };
+  else if (invalid.length > 0) exitCode = ExitCode.resultInvalid;
+  return {
+    result,
+    dir,
+    exitCode,
+    verdicts,
+    summary,
+    invalid,
+    reportFiles,
+    error: aborted ? undefined : runError,
+  };
 }
 
 function abortOnFailHit(result: RunResult, plan: RunPlan) {

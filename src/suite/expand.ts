@@ -111,7 +111,9 @@ export function expandSuite(valid: ValidSuite, options: ExpandOptions): RunPlan 
           calibrate: suite.platforms.local.calibrate,
           serviceTimes: Object.fromEntries(
             Object.entries(suite.platforms.local.serviceTimes).flatMap(([svc, st]) =>
-              st ? [[svc, { meanMs: durations.serviceTimeMs[svc], distribution: st.distribution, cv: st.cv }]] : [],
+              st
+                ? [[svc, { meanMs: durations.serviceTimeMs[svc], distribution: st.distribution, cv: st.cv }]]
+                : [],
             ),
           ),
           modelledCpuLimit: suite.topology.waypoint.cpuLimit,

@@ -181,7 +181,7 @@ export const localPlatformSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe(
-      'Measure the stand-in waypoint\'s CPU cost at `up` (a few seconds of load, no quota) and set quotas from it; false: quota = cpuLimit × scale.',
+      "Measure the stand-in waypoint's CPU cost at `up` (a few seconds of load, no quota) and set quotas from it; false: quota = cpuLimit × scale.",
     ),
   serviceTimes: z
     .strictObject({

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
+import { findInvalidResults, formatInvalidResult } from '../../analysis/validity.ts';
 import { ExitCode } from '../../errors.ts';
-import { formatSummaryTable, formatVerdictTable } from '../../report/tables.ts';
+import { explainRun } from '../../analysis/explain.ts';
+import { formatFindings, formatSummaryTable, formatVerdictTable } from '../../report/tables.ts';
+import { escapeTerminal } from '../../report/text-table.ts';
 import { runSuite } from '../../run/run-suite.ts';
 import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
@@ -17,7 +20,7 @@ export const runCommand: Command = {
   description: [
     'Without a suite, runs the reference experiment (suites/waypoint-sharing.suite.ts).',
     'Results go to <results>/<suite>/<UTC time>-<id>/: result.json, report.html, summary.md, junit.xml, charts/, fortio/.',
-    'Exit 0 when every threshold passes, 99 when one fails, 105 on Ctrl-C (what was measured is kept), 110 on a platform failure.',
+    'Exit 0 when every threshold passes, 99 when one fails, 103 when they pass on an invalid result (the load generator fell behind), 105 on Ctrl-C (what was measured is kept), 110 on a platform failure.',
     'Example: meshbench run suites/waypoint-sharing.suite.ts --platform local --repeat 3',
   ].join('\n'),
   options: {
@@ -103,7 +106,18 @@ export const runCommand: Command = {
     });
     const { summary } = outcome;
     io.stderr.write(`\n${formatSummaryTable(summary)}\n`);
+    if (summary.variants.length) io.stderr.write(`${formatFindings(explainRun(outcome.result, summary))}\n`);
     if (outcome.verdicts.length) io.stderr.write(`\n${formatVerdictTable(outcome.verdicts)}\n`);
+    const invalid = findInvalidResults(summary).map((i) =>
+      formatInvalidResult({ ...i, tenant: escapeTerminal(i.tenant), variant: escapeTerminal(i.variant) }),
+    );
+    if (invalid.length) io.stderr.write(`\n${invalid.join('\n')}\n`);
+    if (outcome.exitCode === ExitCode.resultInvalid)
+      io.stderr.write(
+        'every threshold passed, but a verdict rests on an INVALID result (exit 103): the load generator fell behind its own schedule; rerun on a less busy host\n',
+      );
+    else if (outcome.exitCode === ExitCode.thresholdsFailed && outcome.invalid.length)
+      io.stderr.write('thresholds failed (exit 99); some verdicts also rest on INVALID results\n');
     if (outcome.error) io.stderr.write(`\n${outcome.error.format()}\n`);
     if (outcome.exitCode === ExitCode.aborted)
       io.stderr.write('\nrun aborted: what was measured is kept (marked incomplete)\n');
@@ -112,7 +126,7 @@ export const runCommand: Command = {
       io.stderr.write(`  ${f}\n`);
     if (values.json) {
       io.stdout.write(
-        `${JSON.stringify({ dir: outcome.dir, exitCode: outcome.exitCode, complete: outcome.result.meta.complete, verdicts: outcome.verdicts, summary }, null, 2)}\n`,
+        `${JSON.stringify({ dir: outcome.dir, exitCode: outcome.exitCode, complete: outcome.result.meta.complete, verdicts: outcome.verdicts, invalid: outcome.invalid, summary }, null, 2)}\n`,
       );
     }
     return outcome.exitCode;

@@ -52,3 +52,39 @@ describe('buildLoadResult series with a warm-up that ends mid-second', () => {
     expect(t.series.reduce((x, s) => x + s.measured, 0)).toBe(t.completed);
   });
 });
+
+describe('buildLoadResult lateness', () => {
+  it('carries the backpressure/generator split for the open model and leaves it out for a closed loop', () => {
+    const rec = new TallyRecorder(0, 0);
+    rec.sent(0, 20, 20);
+    rec.sent(10, 30, 5);
+    rec.unsent(40, false);
+    const tally = rec.toTally(1, []);
+    const open = buildLoadResult({
+      schedule: base,
+      driver: 'paced',
+      tally,
+      startedAt: 0,
+      endedAt: 5000,
+      incomplete: false,
+    });
+    expect(open.lateness).toMatchObject({
+      lateMs: 5,
+      backpressure: 1,
+      generator: 2,
+      generatorLateMs: 10,
+      generatorLate: 2,
+      generatorUnsent: 1,
+    });
+    expect(open.lateness?.generatorLag).toBe(tally.generatorLagHist);
+    const closed = buildLoadResult({
+      schedule: { ...base, model: 'closed', rate: undefined },
+      driver: 'autocannon',
+      tally,
+      startedAt: 0,
+      endedAt: 5000,
+      incomplete: false,
+    });
+    expect(closed.lateness).toBeUndefined();
+  });
+});
