@@ -38,20 +38,58 @@ export default defineSuite({
   },
   policy: { methods: ['GET'], sourceNamespaces: ['ns-1', 'ns-2'] },
   repeats: 1,
+  // The article's figures (Fortio: latency from each request's actual start), for the report's
+  // "against the article" table.
+  published: {
+    source:
+      'Istio ambient waypoint study, kind + Istio 1.24, Fortio -qps 6500 -c 650 (latency from the actual start)',
+    figures: [
+      {
+        label: 'dedicated ns-1 average',
+        metric: 'latency_actual.avg',
+        variant: 'dedicated',
+        tenant: 'ns-1',
+        value: 30.8,
+      },
+      {
+        label: 'dedicated ns-2 average',
+        metric: 'latency_actual.avg',
+        variant: 'dedicated',
+        tenant: 'ns-2',
+        value: 30.4,
+      },
+      {
+        label: 'shared ns-1 average',
+        metric: 'latency_actual.avg',
+        variant: 'shared',
+        tenant: 'ns-1',
+        value: 59,
+      },
+      { label: 'shared ns-2 errors', metric: 'errors.rate', variant: 'shared', tenant: 'ns-2', value: 0.32 },
+    ],
+  },
   thresholds: {
-    // Release gate: with dedicated waypoints the tenants are isolated and healthy. Medians, not
-    // averages, for the tenants' likeness: a waypoint near its CPU quota has throttling tails that
-    // make averages swing run to run. Within 2×, not 1.5×: locally each dedicated waypoint runs at ~92%
-    // of its quota, and identical runs put the two medians up to 1.77× apart (14 runs: 1.01-1.77).
-    'errors{variant:dedicated}': ['rate<0.01'],
-    'latency{variant:dedicated,tenant:ns-2}': ['ratio(med, med{tenant:ns-1}) < 2'],
-    // Reproduction checks: sharing must show the article's effect (the host tenant slows down, the
-    // later tenant overflows the 1.24 connection limit). On istioBehaviour 'current' the second fails.
-    'latency{variant:shared,tenant:ns-1}': ['avg / avg{variant:dedicated} > 1.5'],
-    'errors{variant:shared,tenant:ns-2}': ['rate>0.05'],
+    // Release gate: with dedicated waypoints the tenants are isolated and healthy. The local model runs
+    // each dedicated waypoint at a calibrated ~0.6 of its quota, so these hold tight run after run.
+    'errors{variant:dedicated}': ['rate<0.005'],
+    'latency{variant:dedicated,tenant:ns-2}': ['ratio(med, med{tenant:ns-1}) < 1.25'],
+    // Healthy in absolute terms, from the intended start: the modelled service path alone (productpage
+    // 14 + details 3 + reviews 6 + ⅔ × ratings 3 ms, lognormal cv 0.5) has a p99 of ≈ 50 ms; 2× that
+    // leaves room for the waypoint hops and host noise, and fails any control run behind its schedule.
+    'latency{variant:dedicated}': ['p(99)<100'],
+    'unsent{variant:dedicated}': ['count==0'],
+    // Reproduction checks against the article (Fortio: actual start): sharing slows the host tenant
+    // 1.92× (59 / 30.8 ms) and the later tenant overflows the 1.24 internal cluster (32% errors).
+    // On istioBehaviour 'current' the last one fails, as it should.
+    'latency_actual{variant:shared,tenant:ns-1}': [
+      'avg / avg{variant:dedicated} > 1.5',
+      'avg / avg{variant:dedicated} < 3',
+    ],
+    'errors{variant:shared,tenant:ns-2}': ['rate>0.2', 'rate<0.45'],
   },
   platforms: {
-    // 2 cores run the whole mesh: scale rate, connections, CPU and connection limits together.
+    // 2 cores run the whole mesh: rate, connections and connection limits scaled by 0.1; the CPU quota
+    // calibrated at \`up\` so each dedicated waypoint runs at ~0.6 of it (derived from the article).
     local: { scale: 0.1, duration: '40s', warmup: '10s' },
     kind: { istioVersion: '1.24.6', clusterName: 'meshbench' },
   },

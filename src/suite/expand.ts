@@ -105,6 +105,7 @@ export function expandSuite(valid: ValidSuite, options: ExpandOptions): RunPlan 
     variants,
     thresholds: valid.thresholds,
     kube: options.platform === 'local' ? undefined : suite.platforms[options.platform],
+    published: suite.published,
     local: local
       ? {
           utilization: suite.platforms.local.utilization,

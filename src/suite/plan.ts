@@ -5,6 +5,7 @@ import type {
   KubePlatformSettings,
   PlatformName,
   Policy,
+  PublishedFigure,
   ServiceTimeSpec,
   WaypointEnvelope,
 } from './schema.ts';
@@ -70,4 +71,6 @@ export interface RunPlan {
   kube?: KubePlatformSettings;
   /** Local platform only. */
   local?: LocalModelPlan;
+  /** Published figures the suite reproduces (the report's "against the article" table). */
+  published?: { source: string; figures: PublishedFigure[] };
 }

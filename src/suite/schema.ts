@@ -222,6 +222,21 @@ export const kubePlatformSchema = z.strictObject({
     .describe('In-cluster load: our engine as agents, or Fortio Jobs.'),
 });
 
+/** A published figure the suite reproduces, for the report's "against the article" table. */
+export const publishedFigureSchema = z
+  .strictObject({
+    label: z.string().min(1).describe('What the figure is, e.g. "dedicated ns-1 average".'),
+    metric: z
+      .enum(['latency_actual.avg', 'latency_actual.p50', 'latency.avg', 'latency.p50', 'errors.rate'])
+      .describe(
+        'The summary figure it is compared with: latency in ms (latency_actual = from the actual start, as Fortio measures), errors.rate as a fraction.',
+      ),
+    variant: name.describe('Variant the figure belongs to.'),
+    tenant: name.describe('Tenant the figure belongs to.'),
+    value: z.number().describe('The published value (ms for latency, a fraction for errors.rate).'),
+  })
+  .describe('One published figure.');
+
 export const suiteSchema = z
   .strictObject({
     name: name.describe('Suite name; results go to results/<name>/.'),
@@ -236,6 +251,13 @@ export const suiteSchema = z
       .describe('The variants to compare and the waypoint envelope.'),
     policy: policySchema.default(policySchema.parse({})),
     repeats: z.number().int().min(1).max(100).default(1).describe('How many times the variants are run.'),
+    published: z
+      .strictObject({
+        source: z.string().min(1).describe('Where the figures were published and how they were measured.'),
+        figures: z.array(publishedFigureSchema).min(1),
+      })
+      .optional()
+      .describe('Published figures this suite reproduces; the report compares each with the run.'),
     thresholds: z
       .record(z.string(), z.array(thresholdEntry))
       .default({})
@@ -263,6 +285,7 @@ export type LoadSpec = z.output<typeof loadSchema>;
 export type Variant = z.output<typeof variantSchema>;
 export type WaypointEnvelope = z.output<typeof waypointEnvelopeSchema>;
 export type Policy = z.output<typeof policySchema>;
+export type PublishedFigure = z.output<typeof publishedFigureSchema>;
 export type KubePlatformSettings = z.output<typeof kubePlatformSchema>;
 export type LocalPlatformSettings = z.output<typeof localPlatformSchema>;
 export type ServiceTimeSpec = z.output<typeof serviceTimeSchema>;

@@ -251,6 +251,23 @@ export function validateSuite(raw: unknown, source: string): Result<ValidSuite> 
     }
   });
 
+  suite.published?.figures.forEach((f, i) => {
+    if (!variantNames.has(f.variant))
+      issues.push({
+        path: `published.figures.${i}.variant`,
+        message: 'names no variant',
+        value: f.variant,
+        fix: `use one of ${[...variantNames].join(', ')}`,
+      });
+    if (!tenantNames.has(f.tenant))
+      issues.push({
+        path: `published.figures.${i}.tenant`,
+        message: 'names no tenant',
+        value: f.tenant,
+        fix: `use one of ${[...tenantNames].join(', ')}`,
+      });
+  });
+
   // Thresholds: parsed now, never half-way through a run.
   const thresholds: ParsedThreshold[] = [];
   for (const [key, entries] of Object.entries(suite.thresholds)) {

@@ -63,9 +63,9 @@ export interface WaypointComponent {
 }
 
 /** The calibration load: its length, and the seconds of it between which CPU is read. */
-const CALIBRATION_MS = 6000;
-const CALIBRATION_FROM_S = 1;
-const CALIBRATION_TO_S = 5;
+const CALIBRATION_MS = 8000;
+const CALIBRATION_FROM_S = 2;
+const CALIBRATION_TO_S = 7;
 
 export class LocalPlatform implements Platform {
   readonly name = 'local' as const;
@@ -217,7 +217,9 @@ export class LocalPlatform implements Platform {
         [...this.waypoints.values()].map(async (w) => ({
           w,
           at: Date.now(),
-          cpu: (await readProcessCpu(w.proc.pid))?.cpuSeconds ?? 0,
+          cpu: w.cgroup
+            ? (await w.cgroup.read()).usageSeconds
+            : ((await readProcessCpu(w.proc.pid))?.cpuSeconds ?? 0),
           stats: (await scrape(w)) ?? {},
         })),
       );
@@ -281,16 +283,17 @@ export class LocalPlatform implements Platform {
     });
     let cgroup: CpuCgroup | null = null;
     let enforcement: WaypointComponent['enforcement'] = config.emulateQuota ? 'emulated' : 'none';
-    if (this.layout && config.cpuLimit > 0) {
+    if (this.layout) {
       try {
-        // Moved in after start-up so tsx's compile is not billed to the waypoint's quota.
+        // Moved in after start-up so tsx's compile is not billed to the waypoint's quota. No limit (the
+        // calibration): a quota of every core, so usage is still read exactly from the cgroup.
         cgroup = await CpuCgroup.create({
           layout: this.layout,
           name: `meshbench-${process.pid}-${config.namespace}-${config.name}`,
-          cores: config.cpuLimit,
+          cores: config.cpuLimit > 0 ? config.cpuLimit : cpus().length,
         });
         await cgroup.addPid(proc.pid);
-        enforcement = this.layout.mode;
+        if (config.cpuLimit > 0) enforcement = this.layout.mode;
       } catch (e) {
         this.log(`local: cgroup for ${key} failed (${(e as Error).message}); CPU limit not enforced`);
         await cgroup?.remove().catch(() => {});
