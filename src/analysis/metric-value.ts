@@ -63,6 +63,13 @@ export function metricValue(
       : latencyValue(t.merged.latencyActual, t.histograms.actual, agg);
   }
   if (metric === 'errors') return some(agg.name === 'count' ? t.merged.errors.count : t.merged.errors.rate);
+  if (metric === 'unsent') {
+    const { skipped, intended } = t.merged.requests;
+    if (agg.name === 'count') return some(skipped);
+    if (intended === 0)
+      return none(`no requests were scheduled for tenant "${at.tenant}" in variant "${at.variant}"`);
+    return some(skipped / intended);
+  }
   if (metric === 'rps') return some(t.merged.rps.achieved);
   if (!w) return none(`tenant "${at.tenant}" has no sampled waypoint in variant "${at.variant}"`);
   if (metric === 'waypoint_cpu') {

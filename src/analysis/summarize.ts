@@ -317,6 +317,7 @@ function summarizeVariant(
       'latency.p999': perRepeat.map((r) => r.latency.p999Ms),
       'latency.max': perRepeat.map((r) => r.latency.maxMs),
       'latency_actual.avg': perRepeat.map((r) => r.latencyActual.avgMs),
+      'latency_actual.p50': perRepeat.map((r) => r.latencyActual.p50Ms),
       'latency_actual.p99': perRepeat.map((r) => r.latencyActual.p99Ms),
       'errors.rate': perRepeat.map((r) => r.errors.rate),
       'errors.count': perRepeat.map((r) => r.errors.count),

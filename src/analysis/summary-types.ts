@@ -108,6 +108,7 @@ export const SPREAD_KEYS = [
   'latency.p999',
   'latency.max',
   'latency_actual.avg',
+  'latency_actual.p50',
   'latency_actual.p99',
   'errors.rate',
   'errors.count',

@@ -28,6 +28,11 @@ export const METRICS = {
     aggs: ['rate', 'count'],
     doc: 'non-2xx responses and socket errors; rate is a fraction of requests',
   },
+  unsent: {
+    unit: '',
+    aggs: ['count', 'rate'],
+    doc: 'requests not sent on schedule (dropped because a connection was behind); rate is a fraction of the intended requests',
+  },
   rps: { unit: 'req/s', aggs: ['value'], doc: 'achieved request rate' },
   waypoint_cpu: {
     unit: 'cores',

@@ -54,7 +54,7 @@ async function prepareSchedule(schedule: LoadSchedule): Promise<PreparedSchedule
   if (schedule.model === 'closed') {
     driver = 'autocannon';
     run = (input) => runClosedLoop(schedule, input);
-  } else if (workers === 1) {
+  } else if (workers === 1 && !schedule.thread) {
     // workers: 1 never spawns a thread (the in-cluster agent bundle relies on this).
     const engine = new PacedEngine(
       schedule,

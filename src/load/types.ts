@@ -24,6 +24,11 @@ export interface LoadSchedule {
   workers?: number | 'auto';
   /** HTTP client of the paced engine: 'raw' (default; lean raw-socket HTTP/1.1) or 'undici'. */
   client?: 'raw' | 'undici';
+  /**
+   * Run the engine in a worker thread even when one worker suffices, so the caller's own work (sampling,
+   * the live display, its garbage collection) never delays a send. The local platform sets it.
+   */
+  thread?: boolean;
 }
 
 /** Counts by outcome class. `status` holds every non-2xx HTTP status by code. */

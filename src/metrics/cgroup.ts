@@ -90,7 +90,7 @@ export async function detectCgroupLayout(base = '/sys/fs/cgroup'): Promise<Cgrou
 export class CpuCgroup {
   readonly name: string;
   readonly layout: CgroupLayout;
-  readonly limitCores: number;
+  limitCores: number;
 
   private constructor(layout: CgroupLayout, name: string, limitCores: number) {
     this.layout = layout;
@@ -106,16 +106,22 @@ export class CpuCgroup {
 
   static async create(input: { layout: CgroupLayout; name: string; cores: number }): Promise<CpuCgroup> {
     const g = new CpuCgroup(input.layout, input.name, input.cores);
-    const { periodUs, quotaUs } = buildCfsQuota(input.cores);
     for (const d of g.dirs()) await mkdir(d, { recursive: true });
-    const cpu = g.dirs()[0];
-    if (input.layout.mode === 'cgroup-v1') {
+    await g.setLimit(input.cores);
+    return g;
+  }
+
+  /** Sets the CFS quota to `cores` (members keep running; the next period uses the new quota). */
+  async setLimit(cores: number): Promise<void> {
+    const { periodUs, quotaUs } = buildCfsQuota(cores);
+    const cpu = this.dirs()[0];
+    if (this.layout.mode === 'cgroup-v1') {
       await writeFile(join(cpu, 'cpu.cfs_period_us'), String(periodUs));
       await writeFile(join(cpu, 'cpu.cfs_quota_us'), String(quotaUs));
     } else {
       await writeFile(join(cpu, 'cpu.max'), `${quotaUs} ${periodUs}`);
     }
-    return g;
+    this.limitCores = cores;
   }
 
   async addPid(pid: number): Promise<void> {

@@ -3,11 +3,14 @@
  * Every text from the result goes through escapeHtml; a CSP forbids scripts as a second fence.
  */
 import { type Finding, explainRun } from '../analysis/explain.ts';
+import { comparePublished } from '../analysis/published.ts';
 import type { RunSummary, TenantSummary, VariantSummary } from '../analysis/summary-types.ts';
 import type { RunResult, Verdict } from '../run/result.ts';
 import type { RenderedChart } from './charts/render.ts';
 import { escapeHtml as h } from './escape.ts';
 import { fmtActual, fmtCores, fmtMs, fmtNum, fmtPct, fmtSpread } from './format.ts';
+import { latencyRows } from './latency-rows.ts';
+import { PUBLISHED_COLUMNS, PUBLISHED_HEADING, publishedCells } from './published-table.ts';
 import { runFacts } from './run-facts.ts';
 
 const CSS = `
@@ -35,13 +38,10 @@ type Row = [string, (t: TenantSummary, v: VariantSummary) => string];
 
 const SIDE_BY_SIDE: Row[] = [
   ['requests', (t) => String(t.merged.requests.completed)],
-  ['avg (ms)', (t) => fmtMs(t.merged.latency.avgMs) + fmtSpread(t.spread['latency.avg'], fmtMs)],
-  ['p50 (ms)', (t) => fmtMs(t.merged.latency.p50Ms)],
-  ['p90 (ms)', (t) => fmtMs(t.merged.latency.p90Ms)],
-  ['p99 (ms)', (t) => fmtMs(t.merged.latency.p99Ms) + fmtSpread(t.spread['latency.p99'], fmtMs)],
-  ['p99.9 (ms)', (t) => fmtMs(t.merged.latency.p999Ms)],
-  ['max (ms)', (t) => fmtMs(t.merged.latency.maxMs)],
-  ['p99 from actual start (ms)', (t) => fmtMs(t.merged.latencyActual.p99Ms)],
+  ...latencyRows({
+    intended: ['avg', 'p50', 'p90', 'p99', 'p999', 'max'],
+    actual: ['avg', 'p50', 'p99'],
+  }).map((r): Row => [r.label, (t) => r.cell(t)]),
   ['errors', (t) => fmtPct(t.merged.errors.rate) + fmtSpread(t.spread['errors.rate'], fmtPct)],
   [
     'achieved rps',
@@ -71,6 +71,20 @@ function tenantTables(summary: RunSummary): string {
       return `<h3>Tenant ${h(tenant)}</h3>\n<table class="tenant">${head}${rows.join('')}</table>`;
     })
     .join('\n');
+}
+
+/** The suite's published figures beside this run's, under their source; '' when the plan has none. */
+function publishedSection(result: RunResult, summary: RunSummary): string {
+  const published = result.plan.published;
+  if (!published) return '';
+  const head = PUBLISHED_COLUMNS.map((c, i) => `<th${i === 0 ? ' class="l"' : ''}>${h(c)}</th>`).join('');
+  const rows = comparePublished(result.plan, summary).map(
+    (c) =>
+      `<tr>${publishedCells(c)
+        .map((x, i) => `<td${i === 0 ? ' class="l"' : ''}>${h(x)}</td>`)
+        .join('')}</tr>`,
+  );
+  return `<h2 id="published">${h(PUBLISHED_HEADING)}</h2>\n<p class="muted">${h(published.source)}</p>\n<table id="published-figures"><tr>${head}</tr>${rows.join('')}</table>\n`;
 }
 
 /** "What limited the run": the findings per variant, limits first. */
@@ -159,6 +173,7 @@ export function buildReportHtml(input: {
     ['load', f.load],
     ['stagger', f.stagger],
     ['waypoint envelope', f.waypoint],
+    ['calibration', f.calibration],
     ['repeats', String(f.repeats)],
     ['command', `meshbench ${result.meta.command.join(' ')}`],
   ];
@@ -186,7 +201,7 @@ ${banner}
 ${f.complete ? '' : `<div class="banner warn">Incomplete run${f.abort ? `: ${h(f.abort)}` : ''} — the figures cover what was measured.</div>`}
 <h2>Summary per tenant</h2>
 ${tenantTables(summary)}
-<h2 id="why">What limited the run</h2>
+${publishedSection(result, summary)}<h2 id="why">What limited the run</h2>
 ${findingsSection(explainRun(result, summary), summary)}
 <h2>Thresholds</h2>
 ${verdictTable(verdicts)}
@@ -203,7 +218,7 @@ ${variantErrors.length ? `<h2>Variant failures</h2><ul>${variantErrors.join('')}
     .map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`)
     .join('')}</dl>
 ${f.notes.length ? `<h3>Notes</h3><ul>${f.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>` : ''}
-<p class="muted">Latency is measured from each request's intended start (coordinated-omission free) and covers successful requests; errors are non-2xx responses and socket errors.</p>
+<p class="muted">Latency covers successful requests, measured two ways: from each request's intended start (coordinated-omission free: time spent waiting behind the schedule counts) and from its actual start, as Fortio measures (that wait does not count). Errors are non-2xx responses and socket errors.</p>
 </main>
 </body>
 </html>

@@ -1,10 +1,15 @@
 /** summary.md: a CI step summary or PR comment (pure). */
 import { type Finding, explainRun } from '../analysis/explain.ts';
+import { comparePublished } from '../analysis/published.ts';
 import type { RunSummary } from '../analysis/summary-types.ts';
 import type { RunResult, Verdict } from '../run/result.ts';
 import { escapeMarkdown as md } from './escape.ts';
-import { fmtActual, fmtCores, fmtMs, fmtNum, fmtPct, fmtSpread } from './format.ts';
+import { fmtActual, fmtCores, fmtNum, fmtPct, fmtSpread } from './format.ts';
+import { fmtLatency, LATENCY_FROM, type LatencyStat, latencyStatLabel } from './latency-rows.ts';
+import { PUBLISHED_COLUMNS, PUBLISHED_HEADING, publishedCells } from './published-table.ts';
 import { runFacts } from './run-facts.ts';
+
+const MD_STATS: LatencyStat[] = ['avg', 'p50', 'p90', 'p99', 'p999', 'max'];
 
 function verdictHeadline(verdicts: readonly Verdict[]): string {
   if (verdicts.length === 0) return 'no thresholds';
@@ -55,51 +60,72 @@ export function buildSummaryMarkdown(input: {
   lines.push(
     `Run **${md(f.id)}** on **${md(f.platform)}**, started ${md(f.startedAt)}${f.git ? `, git ${md(f.git)}` : ''}.`,
     `Load: ${md(f.load)}; stagger: ${md(f.stagger)}.${f.repeats > 1 ? ` ${f.repeats} repeats (±sd across repeats).` : ''}`,
+    ...(f.calibration ? [`Calibration: ${md(f.calibration)}.`] : []),
     '',
-    '### Latency, errors and rate per tenant',
+    '### Latency per tenant (ms)',
     '',
-    row([
-      'tenant',
-      'variant',
-      'requests',
-      'avg ms',
-      'p50 ms',
-      'p90 ms',
-      'p99 ms',
-      'p99.9 ms',
-      'max ms',
-      'errors',
-      'rps',
-      'waypoint CPU',
-    ]),
-    row(['---', '---', ...Array(10).fill('---:')]),
+    `From the **${md(LATENCY_FROM.intended)}** (when each request was due: the honest figure under load), then from the **${md(LATENCY_FROM.actual)}** (when it was sent, as Fortio measures).`,
+    '',
+    row(['tenant', 'variant', 'from', ...MD_STATS.map(latencyStatLabel)]),
+    row(['---', '---', '---', ...MD_STATS.map(() => '---:')]),
   );
   for (const tenant of summary.tenants) {
     for (const v of summary.variants) {
       const t = v.tenants.find((x) => x.tenant === tenant);
       if (!t) {
-        lines.push(row([md(tenant), md(v.name), 'not measured', ...Array(9).fill('')]));
+        lines.push(row([md(tenant), md(v.name), 'not measured', ...MD_STATS.map(() => '')]));
         continue;
       }
-      const l = t.merged.latency;
+      for (const from of ['intended', 'actual'] as const) {
+        lines.push(
+          row([
+            md(tenant),
+            md(v.name) + (t.incomplete ? ' (partial)' : ''),
+            md(LATENCY_FROM[from]),
+            ...MD_STATS.map((stat) => fmtLatency(t, from, stat)),
+          ]),
+        );
+      }
+    }
+  }
+  lines.push(
+    '',
+    '### Errors and rate per tenant',
+    '',
+    row(['tenant', 'variant', 'requests', 'errors', 'rps', 'waypoint CPU']),
+    row(['---', '---', '---:', '---:', '---:', '---:']),
+  );
+  for (const tenant of summary.tenants) {
+    for (const v of summary.variants) {
+      const t = v.tenants.find((x) => x.tenant === tenant);
+      if (!t) {
+        lines.push(row([md(tenant), md(v.name), 'not measured', '', '', '']));
+        continue;
+      }
       const w = v.waypoints.find((x) => x.component === t.waypoint);
       lines.push(
         row([
           md(tenant),
           md(v.name) + (t.incomplete ? ' (partial)' : ''),
           String(t.merged.requests.completed),
-          fmtMs(l.avgMs) + fmtSpread(t.spread['latency.avg'], fmtMs),
-          fmtMs(l.p50Ms),
-          fmtMs(l.p90Ms),
-          fmtMs(l.p99Ms) + fmtSpread(t.spread['latency.p99'], fmtMs),
-          fmtMs(l.p999Ms),
-          fmtMs(l.maxMs),
-          fmtPct(t.merged.errors.rate),
+          fmtPct(t.merged.errors.rate) + fmtSpread(t.spread['errors.rate'], fmtPct),
           `${fmtNum(t.merged.rps.achieved, 1)}${t.merged.rps.target ? ` / ${t.merged.rps.target}` : ''}`,
           w ? `${fmtCores(w.merged.avgCores)}${w.limitCores !== undefined ? ` / ${w.limitCores}` : ''}` : '—',
         ]),
       );
     }
+  }
+  if (result.plan.published) {
+    lines.push(
+      '',
+      `### ${PUBLISHED_HEADING}`,
+      '',
+      md(result.plan.published.source),
+      '',
+      row([...PUBLISHED_COLUMNS]),
+      row(['---', '---:', '---:', '---:']),
+      ...comparePublished(result.plan, summary).map((c) => row(publishedCells(c).map(md))),
+    );
   }
   const errorRows = summary.variants.flatMap((v) =>
     v.tenants

@@ -1,4 +1,5 @@
 /** One-line facts about a run for report headers (pure). */
+import { describeCalibration } from '../platform/local/calibration.ts';
 import type { RunResult } from '../run/result.ts';
 
 export interface RunFacts {
@@ -15,6 +16,8 @@ export interface RunFacts {
   load: string;
   stagger: string;
   waypoint: string;
+  /** Local platform: how the waypoint CPU quota was derived (one sentence), when recorded. */
+  calibration?: string;
   repeats: number;
   notes: string[];
   versions: string;
@@ -43,6 +46,7 @@ export function runFacts(result: RunResult): RunFacts {
     waypoint:
       `${w.cpuLimit} cores, max connections ${w.maxConnections}, pending ${w.maxPendingRequests}, ` +
       `requests ${w.maxRequests}, Istio behaviour ${w.istioBehaviour}`,
+    calibration: meta.calibration ? describeCalibration(meta.calibration) : undefined,
     repeats: Math.max(1, ...result.variants.map((v) => v.repeat)),
     notes: meta.notes,
     versions: Object.entries(meta.versions)

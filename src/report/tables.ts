@@ -1,17 +1,28 @@
-/** Terminal tables: the run summary side by side per tenant, and the verdicts (pure text). */
+/** Terminal tables: the run summary side by side per tenant, the published figures and the verdicts (pure text). */
 import type { Finding } from '../analysis/explain.ts';
+import { comparePublished } from '../analysis/published.ts';
 import type { RunSummary, TenantSummary, VariantSummary } from '../analysis/summary-types.ts';
+import { describeCalibration, type LocalCalibration } from '../platform/local/calibration.ts';
 import type { Verdict } from '../run/result.ts';
-import { fmtActual, fmtCores, fmtMs, fmtNum, fmtPct, fmtSpread } from './format.ts';
+import type { RunPlan } from '../suite/plan.ts';
+import { fmtActual, fmtCores, fmtNum, fmtPct, fmtSpread } from './format.ts';
+import { latencyRows } from './latency-rows.ts';
+import { PUBLISHED_COLUMNS, PUBLISHED_HEADING, publishedCells } from './published-table.ts';
 import { escapeTerminal as esc, renderTable } from './text-table.ts';
 
 type Cell = (t: TenantSummary, v: VariantSummary) => string;
 
-const ROWS: Array<[string, Cell]> = [
-  ['avg (ms)', (t) => fmtMs(t.merged.latency.avgMs) + fmtSpread(t.spread['latency.avg'], fmtMs)],
-  ['p50 (ms)', (t) => fmtMs(t.merged.latency.p50Ms) + fmtSpread(t.spread['latency.p50'], fmtMs)],
-  ['p99 (ms)', (t) => fmtMs(t.merged.latency.p99Ms) + fmtSpread(t.spread['latency.p99'], fmtMs)],
-  ['errors', (t) => fmtPct(t.merged.errors.rate) + fmtSpread(t.spread['errors.rate'], fmtPct)],
+const LATENCY_ROWS: Array<[string, Cell]> = latencyRows({
+  intended: ['avg', 'p50', 'p99'],
+  actual: ['avg', 'p50', 'p99'],
+}).map((r) => [r.label, (t) => r.cell(t)]);
+
+const ERRORS_ROW: [string, Cell] = [
+  'errors',
+  (t) => fmtPct(t.merged.errors.rate) + fmtSpread(t.spread['errors.rate'], fmtPct),
+];
+
+const RATE_ROWS: Array<[string, Cell]> = [
   [
     'rps',
     (t) =>
@@ -28,8 +39,11 @@ const ROWS: Array<[string, Cell]> = [
   ],
 ];
 
-/** Dedicated vs shared (every variant) side by side, one block per tenant. */
-export function formatSummaryTable(summary: RunSummary): string {
+/** Dedicated vs shared (every variant) side by side, one block per tenant; latency from both starts. */
+export function formatSummaryTable(
+  summary: RunSummary,
+  opts: { calibration?: LocalCalibration } = {},
+): string {
   const variants = summary.variants;
   const repeats = Math.max(1, ...variants.map((v) => v.repeats.length));
   const head = [
@@ -37,31 +51,43 @@ export function formatSummaryTable(summary: RunSummary): string {
       (repeats > 1 ? ` · ${repeats} repeats (±sd)` : '') +
       (summary.complete ? '' : ' · INCOMPLETE'),
   ];
-  if (variants.length === 0) return `${head[0]}\n  nothing was measured\n`;
+  if (opts.calibration) head.push(`calibration: ${esc(describeCalibration(opts.calibration))}`);
+  if (variants.length === 0) return `${head.join('\n')}\n  nothing was measured\n`;
   // Requests the engine never sent (it fell behind its schedule) are no error, but they are not hidden either.
   const anySkipped = variants.some((v) => v.tenants.some((t) => t.merged.requests.skipped > 0));
-  const rowsShown: Array<[string, Cell]> = anySkipped
-    ? [
-        ...ROWS.slice(0, 4),
-        ['not sent (skipped)', (t) => String(t.merged.requests.skipped)],
-        ...ROWS.slice(4),
-      ]
-    : ROWS;
+  const rowsShown: Array<[string, Cell]> = [
+    ...LATENCY_ROWS,
+    ERRORS_ROW,
+    ...(anySkipped
+      ? [['not sent (skipped)', (t) => String(t.merged.requests.skipped)] as [string, Cell]]
+      : []),
+    ...RATE_ROWS,
+  ];
   const rows: string[][] = [];
   for (const tenant of summary.tenants) {
     rows.push([`tenant ${esc(tenant)}`, ...variants.map((v) => esc(v.name))]);
-    for (const [label, cell] of rowsShown) {
+    rowsShown.forEach(([label, cell], i) => {
       rows.push([
         `  ${label}`,
         ...variants.map((v) => {
           const t = v.tenants.find((x) => x.tenant === tenant);
-          return t ? cell(t, v) + (t.incomplete && label === 'avg (ms)' ? ' (partial)' : '') : 'not measured';
+          return t ? cell(t, v) + (t.incomplete && i === 0 ? ' (partial)' : '') : 'not measured';
         }),
       ]);
-    }
+    });
   }
   const notes = variants.flatMap((v) => v.errors.map((e) => `  ${esc(v.name)} ${esc(e)}`));
   return [...head, renderTable(rows), ...notes, ''].join('\n');
+}
+
+/** The suite's published figures beside this run's, under their source; '' when the plan has none. */
+export function formatPublishedTable(plan: Pick<RunPlan, 'published'>, summary: RunSummary): string {
+  if (!plan.published) return '';
+  const rows = [
+    [...PUBLISHED_COLUMNS],
+    ...comparePublished(plan, summary).map((c) => publishedCells(c).map(esc)),
+  ];
+  return `${PUBLISHED_HEADING}\n  ${esc(plan.published.source)}\n${renderTable(rows, { indent: '  ' })}\n`;
 }
 
 /** One line per verdict: PASS/FAIL, threshold, where, the actual figure, and a note. */

@@ -189,6 +189,9 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
           }),
       });
       result.variants.push(vr);
+      // The local platform refines its calibration from a dedicated variant: keep the latest.
+      const calibration = platform.info().calibration;
+      if (calibration) result.meta.calibration = calibration;
       await writeJsonAtomic(resultPath, result);
       onEvent({
         type: 'variant-end',

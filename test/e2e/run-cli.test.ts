@@ -30,8 +30,19 @@ describe('meshbench run --platform local', () => {
     expect(r.stderr).toMatch(/dedicated/);
     expect(r.stderr).toMatch(/shared/);
     expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/avg \(ms, intended start\)[^\n]*\n[\s\S]*avg \(ms, actual start · Fortio\)/);
     const out = JSON.parse(r.stdout);
     expect(out.complete).toBe(true);
+    // Both latency definitions per tenant: from the intended start and from the actual send (Fortio's).
+    for (const v of out.summary.variants) {
+      expect(v.tenants.map((t: { tenant: string }) => t.tenant)).toEqual(['ns-1', 'ns-2']);
+      for (const t of v.tenants) {
+        expect(t.merged.latency.avgMs).toBeGreaterThan(0);
+        expect(t.merged.latencyActual.avgMs).toBeGreaterThan(0);
+        expect(t.merged.latencyActual.avgMs).toBeLessThanOrEqual(t.merged.latency.avgMs);
+      }
+    }
+    expect(out).not.toHaveProperty('published'); // tiny publishes no figures
     const dir = onlyRunDir('tiny');
     expect(out.dir).toBe(dir);
     const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));

@@ -8,7 +8,7 @@ import {
   writeReportFiles,
 } from '../../report/index.ts';
 import { readResultFile } from '../../report/read-result.ts';
-import { formatSummaryTable, formatVerdictTable } from '../../report/tables.ts';
+import { formatPublishedTable, formatSummaryTable, formatVerdictTable } from '../../report/tables.ts';
 import type { Command } from '../command.ts';
 import { ensureWritableDir } from '../../run/results-dir.ts';
 
@@ -47,7 +47,10 @@ export const reportCommand: Command = {
     const input = buildReporterInput(result);
     const files = await buildReports(input, { only });
     const written = await writeReportFiles(out, files);
-    io.stderr.write(`${formatSummaryTable(input.summary)}\n${formatVerdictTable(input.verdicts)}\n`);
+    const published = formatPublishedTable(result.plan, input.summary);
+    io.stderr.write(
+      `${formatSummaryTable(input.summary, { calibration: result.meta.calibration })}\n${published ? `${published}\n` : ''}${formatVerdictTable(input.verdicts)}\n`,
+    );
     io.stderr.write(
       `wrote ${written.length} file(s) to ${out}:\n${written.map((p) => `  ${p}`).join('\n')}\n`,
     );

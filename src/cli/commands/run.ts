@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { findInvalidResults, formatInvalidResult } from '../../analysis/validity.ts';
 import { ExitCode } from '../../errors.ts';
 import { explainRun } from '../../analysis/explain.ts';
-import { formatFindings, formatSummaryTable, formatVerdictTable } from '../../report/tables.ts';
+import { comparePublished } from '../../analysis/published.ts';
+import {
+  formatFindings,
+  formatPublishedTable,
+  formatSummaryTable,
+  formatVerdictTable,
+} from '../../report/tables.ts';
 import { escapeTerminal } from '../../report/text-table.ts';
 import { runSuite } from '../../run/run-suite.ts';
 import { expandSuite } from '../../suite/expand.ts';
@@ -35,7 +41,10 @@ export const runCommand: Command = {
       arg: 'NAME',
       help: 'kind/cluster: in-cluster load by agent (default) or fortio',
     },
-    json: { type: 'boolean', help: 'Print the run outcome (dir, verdicts, summary) as JSON on stdout' },
+    json: {
+      type: 'boolean',
+      help: 'Print the run outcome (dir, verdicts, summary, published figures) as JSON on stdout',
+    },
     quiet: { type: 'boolean', help: 'No live display' },
   },
   positionals: { min: 0, max: 1 },
@@ -105,7 +114,9 @@ export const runCommand: Command = {
       cwd: io.cwd,
     });
     const { summary } = outcome;
-    io.stderr.write(`\n${formatSummaryTable(summary)}\n`);
+    io.stderr.write(`\n${formatSummaryTable(summary, { calibration: outcome.result.meta.calibration })}\n`);
+    const published = formatPublishedTable(plan, summary);
+    if (published) io.stderr.write(`${published}\n`);
     if (summary.variants.length) io.stderr.write(`${formatFindings(explainRun(outcome.result, summary))}\n`);
     if (outcome.verdicts.length) io.stderr.write(`\n${formatVerdictTable(outcome.verdicts)}\n`);
     const invalid = findInvalidResults(summary).map((i) =>
@@ -125,8 +136,10 @@ export const runCommand: Command = {
     for (const f of outcome.reportFiles.filter((f) => /report\.html$|summary\.md$|junit\.xml$/.test(f)))
       io.stderr.write(`  ${f}\n`);
     if (values.json) {
+      // Each tenant's summary carries both latency definitions: latency (intended start), latencyActual (Fortio's).
+      const against = plan.published ? { published: comparePublished(plan, summary) } : {};
       io.stdout.write(
-        `${JSON.stringify({ dir: outcome.dir, exitCode: outcome.exitCode, complete: outcome.result.meta.complete, verdicts: outcome.verdicts, invalid: outcome.invalid, summary }, null, 2)}\n`,
+        `${JSON.stringify({ dir: outcome.dir, exitCode: outcome.exitCode, complete: outcome.result.meta.complete, verdicts: outcome.verdicts, invalid: outcome.invalid, summary, ...against }, null, 2)}\n`,
       );
     }
     return outcome.exitCode;

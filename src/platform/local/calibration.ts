@@ -39,6 +39,18 @@ export interface LocalCalibration {
   cpuMsPerHop?: number;
   hopsPerRequest?: number;
   readings?: CalibrationReading[];
+  /**
+   * Set when a dedicated variant's own measurement (its whole run, under the run's conditions) refined
+   * the quota for the variants after it; the figures above it are then the refined ones.
+   */
+  refinedFrom?: {
+    variant: 'dedicated';
+    requests: number;
+    cpuMsPerRequest: number;
+    /** The quota and cost per request the calibration load had measured. */
+    calibratedQuotaCores: number;
+    calibratedCpuMsPerRequest?: number;
+  };
 }
 
 /** The utilization the model runs at: the suite's, else derived from the article's Envoy cost. */
@@ -99,11 +111,37 @@ export function buildCalibration(input: {
   };
 }
 
+/** The calibration refined by a dedicated variant's measured CPU per request (same rate and utilization). */
+export function refineQuota(
+  c: LocalCalibration,
+  measured: { cpuSeconds: number; requests: number },
+): LocalCalibration {
+  const cpuMsPerRequest = (measured.cpuSeconds * 1000) / measured.requests;
+  const demandCores = (cpuMsPerRequest * (c.rate ?? 0)) / 1000;
+  const first = c.refinedFrom;
+  return {
+    ...c,
+    demandCores: round(demandCores, 4),
+    cpuMsPerRequest: round(cpuMsPerRequest, 5),
+    quotaCores: round(demandCores / c.utilization, 4),
+    refinedFrom: {
+      variant: 'dedicated',
+      requests: measured.requests,
+      cpuMsPerRequest: round(cpuMsPerRequest, 5),
+      calibratedQuotaCores: first?.calibratedQuotaCores ?? c.quotaCores,
+      calibratedCpuMsPerRequest: first?.calibratedCpuMsPerRequest ?? c.cpuMsPerRequest,
+    },
+  };
+}
+
 /** One line for humans: "limit 2 cores at utilization 0.6 → 0.45 local cores (…)". */
 export function describeCalibration(c: LocalCalibration): string {
   const head = `waypoint CPU limit ${c.modelledCpuLimit} cores at utilization ${c.utilization} (${c.utilizationSource === 'article' ? 'derived from the article' : 'set by the suite'})`;
   if (c.method === 'scaled') return `${head} → ${c.quotaCores} local cores (scaled, not calibrated)`;
-  return `${head} → ${c.quotaCores} local cores (dedicated load measured at ${c.demandCores} cores on this host: ${c.cpuMsPerRequest} ms CPU per request, ${c.cpuMsPerHop} ms per proxied hop, ${c.hopsPerRequest} hops per request at ${c.rate} req/s)`;
+  const refined = c.refinedFrom
+    ? `; refined by the dedicated variant's ${c.refinedFrom.requests} requests from ${c.refinedFrom.calibratedQuotaCores} local cores (${c.refinedFrom.calibratedCpuMsPerRequest} ms per request at calibration)`
+    : '';
+  return `${head} → ${c.quotaCores} local cores (dedicated load measured at ${c.demandCores} cores on this host: ${c.cpuMsPerRequest} ms CPU per request, ${c.cpuMsPerHop} ms per proxied hop, ${c.hopsPerRequest} hops per request at ${c.rate} req/s${refined})`;
 }
 
 function round(x: number, digits: number): number {

@@ -30,6 +30,7 @@ import {
 } from './routes.ts';
 import {
   buildCalibration,
+  refineQuota,
   type CalibrationReading,
   describeCalibration,
   type LocalCalibration,
@@ -62,10 +63,18 @@ export interface WaypointComponent {
   enforcement: 'cgroup-v1' | 'cgroup-v2' | 'emulated' | 'none';
 }
 
-/** The calibration load: its length, and the seconds of it between which CPU is read. */
-const CALIBRATION_MS = 8000;
-const CALIBRATION_FROM_S = 2;
-const CALIBRATION_TO_S = 7;
+/** The calibration load: its length, and the second of it from which CPU is counted (to its end). */
+const CALIBRATION_MS = 10000;
+const CALIBRATION_FROM_S = 4;
+/** A dedicated variant refines the quota only when it measured at least this many requests. */
+const REFINE_MIN_REQUESTS = 3000;
+
+interface Meter {
+  waypoint: WaypointComponent;
+  cluster: string;
+  cpu: number;
+  requests: number;
+}
 
 export class LocalPlatform implements Platform {
   readonly name = 'local' as const;
@@ -83,6 +92,8 @@ export class LocalPlatform implements Platform {
   calibration: LocalCalibration | undefined;
   /** Local quota of every waypoint: the calibrated one; 0 (none) while calibrating. */
   private quotaCores: number | undefined;
+  /** CPU and request counters of the waypoints as the current topology was applied. */
+  private meters: Meter[] = [];
   private readonly onProcessExit = () => this.killNow();
 
   constructor(options: LocalPlatformOptions = {}) {
@@ -224,29 +235,27 @@ export class LocalPlatform implements Platform {
         })),
       );
     let first: Awaited<ReturnType<typeof readAll>> | undefined;
-    let last: Awaited<ReturnType<typeof readAll>> | undefined;
+    let last: Awaited<ReturnType<typeof readAll>>;
     let reading: Promise<void> = Promise.resolve();
     const seen = new Set<number>();
     await this.loadDriver().run({
       schedules,
       signal,
       onProgress: (p) => {
-        // One reading after the first seconds (connections open, rate steady), one near the end.
+        // One reading after the first seconds (connections open, JIT warm, rate steady).
         if (seen.has(p.t)) return;
         seen.add(p.t);
         if (p.t === CALIBRATION_FROM_S)
           reading = reading.then(async () => {
             first = await readAll();
           });
-        if (p.t === CALIBRATION_TO_S)
-          reading = reading.then(async () => {
-            last = await readAll();
-          });
       },
     });
     await reading;
+    // CPU per request is Δcpu / Δrequests, so the closing reading can come after the load's tail.
+    last = await readAll();
     if (signal?.aborted) throw signal.reason;
-    if (!first || !last)
+    if (!first)
       throw new MeshbenchError('PLATFORM_FAILED', 'the calibration load ended before its window', {
         fix: 'see the component stderr above; the machine may be overloaded',
       });
@@ -316,6 +325,7 @@ export class LocalPlatform implements Platform {
   async apply(topology: Topology): Promise<void> {
     this.checkHealthy();
     if (!this.plan) throw new MeshbenchError('PLATFORM_FAILED', 'apply() before up()');
+    await this.refineCalibration();
     const emulateQuota = !this.layout && this.enforcementChoice !== 'none';
     const services = this.servicePorts();
     const desired = new Map(
@@ -330,6 +340,22 @@ export class LocalPlatform implements Platform {
         return [waypointKey(spec), { config, fingerprint: waypointFingerprint(config) }];
       }),
     );
+    // A waypoint whose only change is its quota keeps running (as after the calibration): its cgroup takes
+    // the new quota, so the process and its warmed-up JIT carry on.
+    for (const [k, w] of this.waypoints) {
+      const d = desired.get(k);
+      if (!d || d.fingerprint === w.fingerprint || !w.cgroup) continue;
+      if (
+        waypointFingerprint({ ...d.config, cpuLimit: 0 }) !==
+        waypointFingerprint({ ...w.config, cpuLimit: 0 })
+      )
+        continue;
+      await w.cgroup.setLimit(d.config.cpuLimit > 0 ? d.config.cpuLimit : cpus().length);
+      w.enforcement = d.config.cpuLimit > 0 && this.layout ? this.layout.mode : 'none';
+      w.config = d.config;
+      w.fingerprint = d.fingerprint;
+      this.log(`local: waypoint ${k} quota set to ${d.config.cpuLimit} cores (${w.enforcement})`);
+    }
     // Route every namespace away from waypoints that go before stopping them.
     const keep = new Map(
       [...this.waypoints].filter(([k, w]) => desired.get(k)?.fingerprint === w.fingerprint),
@@ -343,7 +369,55 @@ export class LocalPlatform implements Platform {
     );
     for (const w of started) this.waypoints.set(w.key, w);
     this.topology = topology;
+    this.meters = await this.readMeters();
     await this.pushRoutes(topology, this.waypoints);
+  }
+
+  /** Each waypoint's CPU and its tenant's requests now, to measure the cost per request of a variant. */
+  private async readMeters(): Promise<Meter[]> {
+    if (!this.plan || this.calibration?.method !== 'measured') return [];
+    const out: Meter[] = [];
+    for (const w of this.waypoints.values()) {
+      const tenant = this.plan.tenants.find((t) => t.namespace === w.config.namespace);
+      if (!tenant || !w.cgroup) continue;
+      const cluster = `cluster.${outboundClusterName({ service: tenant.service, namespace: tenant.namespace })}.upstream_rq_total`;
+      const stats = await scrape(w);
+      if (!stats) continue;
+      out.push({
+        waypoint: w,
+        cluster,
+        cpu: (await w.cgroup.read()).usageSeconds,
+        requests: stats[cluster] ?? 0,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * After a dedicated variant, the cost per request it measured (tens of seconds under the run's own
+   * conditions, against the calibration's few) refines the quota of the variants that follow.
+   */
+  private async refineCalibration(): Promise<void> {
+    const c = this.calibration;
+    if (this.topology?.kind !== 'dedicated' || c?.method !== 'measured' || c.rate === undefined) return;
+    const before = this.meters;
+    this.meters = [];
+    const now = await this.readMeters();
+    let cpu = 0;
+    let requests = 0;
+    for (const a of before) {
+      const b = now.find((m) => m.waypoint === a.waypoint && m.cluster === a.cluster);
+      if (!b || a.waypoint.proc.pid !== b.waypoint.proc.pid) continue;
+      cpu += b.cpu - a.cpu;
+      requests += b.requests - a.requests;
+    }
+    if (requests < REFINE_MIN_REQUESTS || cpu <= 0) return;
+    const refined = refineQuota(c, { cpuSeconds: cpu, requests });
+    this.calibration = refined;
+    this.quotaCores = refined.quotaCores;
+    this.log(
+      `local: quota refined from the dedicated variant: ${refined.refinedFrom?.cpuMsPerRequest} ms CPU per request over ${requests} requests → ${refined.quotaCores} local cores`,
+    );
   }
 
   private async pushRoutes(topology: Topology, waypoints: Map<string, WaypointComponent>): Promise<void> {
@@ -404,7 +478,18 @@ export class LocalPlatform implements Platform {
   }
 
   loadDriver(): LoadDriver {
-    return createLocalLoadDriver();
+    const driver = createLocalLoadDriver();
+    // The whole mesh shares this machine with the generator: its engine runs in its own thread, so the
+    // orchestrator's sampling, display and garbage collection never delay a send.
+    return {
+      run: (input) =>
+        driver.run({
+          ...input,
+          schedules: Object.fromEntries(
+            Object.entries(input.schedules).map(([k, s]) => [k, { ...s, thread: s.thread ?? true }]),
+          ),
+        }),
+    };
   }
 
   info(): PlatformInfo {

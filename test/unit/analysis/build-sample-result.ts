@@ -15,7 +15,8 @@ import { summarizeRun } from '../../../src/analysis/summarize.ts';
 /**
  * The suite the sample was built from, as plain data: shaped like the reference suite
  * (suites/waypoint-sharing.suite.ts) but frozen with the fixtures, so it differs from it (no behindSchedule,
- * memoryLimit, istioBehaviour or kind platform; older thresholds; local duration and warmup).
+ * memoryLimit, istioBehaviour or kind platform; older thresholds; local duration and warmup). Its published
+ * figures are the reference suite's, so the reports' "against the published figures" table shows.
  */
 const SAMPLE_SUITE = {
   name: 'waypoint-sharing',
@@ -34,6 +35,35 @@ const SAMPLE_SUITE = {
   },
   policy: { methods: ['GET'], sourceNamespaces: ['ns-1', 'ns-2'] },
   repeats: 1,
+  // The article's figures (Fortio: latency from the actual start), as the reference suite gives them.
+  published: {
+    source:
+      'Istio ambient waypoint study, kind + Istio 1.24, Fortio -qps 6500 -c 650 (latency from the actual start)',
+    figures: [
+      {
+        label: 'dedicated ns-1 average',
+        metric: 'latency_actual.avg',
+        variant: 'dedicated',
+        tenant: 'ns-1',
+        value: 30.8,
+      },
+      {
+        label: 'dedicated ns-2 average',
+        metric: 'latency_actual.avg',
+        variant: 'dedicated',
+        tenant: 'ns-2',
+        value: 30.4,
+      },
+      {
+        label: 'shared ns-1 average',
+        metric: 'latency_actual.avg',
+        variant: 'shared',
+        tenant: 'ns-1',
+        value: 59,
+      },
+      { label: 'shared ns-2 errors', metric: 'errors.rate', variant: 'shared', tenant: 'ns-2', value: 0.32 },
+    ],
+  },
   thresholds: {
     'errors{variant:dedicated}': ['rate<0.01'],
     'latency{variant:dedicated,tenant:ns-2}': ['ratio(avg, avg{tenant:ns-1}) < 1.5'],

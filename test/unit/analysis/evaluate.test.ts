@@ -79,6 +79,42 @@ describe('evaluateThresholds', () => {
     expect(v[0].actual).toBeCloseTo(tenant('shared', 'ns-2').merged.errors.rate, 10);
   });
 
+  it('evaluates unsent: the requests never sent on schedule, as a count and a share of the intended', () => {
+    const r = buildSampleResult();
+    const load = r.variants.find((v) => v.name === 'shared')!.tenants.find((t) => t.tenant === 'ns-1')!.load;
+    load.outcomes.skipped = 1755;
+    load.requests.intended += 1755;
+    const behind = summarizeRun(r);
+    const requests = behind.variants[1].tenants[0].merged.requests;
+    expect([requests.skipped, requests.intended]).toEqual([1755, 17550 + 1755]);
+    const v = evaluateThresholds(behind, [
+      threshold('unsent{tenant:ns-1}', 'count==0'),
+      threshold('unsent{variant:shared,tenant:ns-1}', 'rate<0.05'),
+    ]);
+    expect(v.map((x) => [x.selector.variant, x.actual, x.pass])).toEqual([
+      ['dedicated', 0, true],
+      ['shared', 1755, false],
+      ['shared', 1755 / 19305, false],
+    ]);
+    expect(v[2].actual).toBeCloseTo(1 / 11, 12);
+  });
+
+  it('gives no unsent rate when nothing was scheduled', () => {
+    const r = buildSampleResult();
+    const load = r.variants[0].tenants[0].load;
+    load.requests = { intended: 0, sent: 0, completed: 0, warmup: 0 };
+    const [count, rate] = evaluateThresholds(summarizeRun(r), [
+      threshold('unsent{variant:dedicated,tenant:ns-1}', 'count==0'),
+      threshold('unsent{variant:dedicated,tenant:ns-1}', 'rate<0.01'),
+    ]);
+    expect([count.actual, count.pass]).toEqual([0, true]);
+    expect([rate.actual, rate.pass, rate.note]).toEqual([
+      null,
+      false,
+      'no requests were scheduled for tenant "ns-1" in variant "dedicated"',
+    ]);
+  });
+
   it('fails a verdict for a missing variant or tenant, with a note', () => {
     const v = evaluateThresholds(summary, [
       threshold('latency{variant:per-svc}', 'avg<100'),

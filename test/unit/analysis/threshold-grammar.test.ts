@@ -22,6 +22,22 @@ describe('threshold grammar', () => {
     expect(parseThresholdKey('lat ency')).toMatchObject({ ok: false });
   });
 
+  it('knows unsent, with the count and rate aggregations only', () => {
+    expect(parseThresholdKey('unsent{variant:shared}')).toEqual({
+      ok: true,
+      value: { metric: 'unsent', selector: { variant: 'shared' } },
+    });
+    expect(parseThresholdExpression('rate<0.01', 'unsent')).toEqual({
+      ok: true,
+      value: { lhs: { kind: 'term', term: { agg: { name: 'rate' }, selector: {} } }, op: '<', value: 0.01 },
+    });
+    expect(parseThresholdExpression('count==0', 'unsent')).toMatchObject({ ok: true });
+    expect(parseThresholdExpression('avg<1', 'unsent')).toEqual({
+      ok: false,
+      message: '"avg" does not apply to unsent (use count, rate)',
+    });
+  });
+
   it('parses absolute expressions', () => {
     expect(parseThresholdExpression('p(99.9)<=250', 'latency')).toEqual({
       ok: true,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildReporterInput } from '../../../src/report/index.ts';
 import { buildFortioFiles } from '../../../src/report/fortio.ts';
+import { buildReportHtml } from '../../../src/report/html.ts';
 import { buildJunitXml } from '../../../src/report/junit.ts';
 import { buildSummaryMarkdown } from '../../../src/report/markdown.ts';
 import { formatSummaryTable, formatVerdictTable } from '../../../src/report/tables.ts';
@@ -52,6 +53,68 @@ describe('writer content', () => {
     const lines = formatSummaryTable(input.summary).split('\n');
     expect(lines.find((l) => l.startsWith('tenant ns-1'))).toMatch(/dedicated\s+shared/);
     expect(lines.find((l) => l.includes('errors') && /32\.\d\d%/.test(l))).toBeDefined();
+  });
+
+  it('shows both latency definitions per tenant, intended start first, then the actual start (Fortio)', () => {
+    const lines = formatSummaryTable(input.summary).split('\n');
+    const block = lines.slice(
+      lines.findIndex((l) => l.startsWith('tenant ns-2')),
+      lines.findIndex((l) => l.startsWith('tenant ns-2')) + 7,
+    );
+    expect(block.map((l) => l.trim().split(/\s{2,}/))).toEqual([
+      ['tenant ns-2', 'dedicated', 'shared'],
+      ['avg (ms, intended start)', '30.61', '45.72'],
+      ['p50 (ms, intended start)', '28.67', '40.16'],
+      ['p99 (ms, intended start)', '66.88', '126.2'],
+      ['avg (ms, actual start · Fortio)', '30.41', '44.23'],
+      ['p50 (ms, actual start · Fortio)', '28.46', '38.69'],
+      ['p99 (ms, actual start · Fortio)', '66.69', '124.8'],
+    ]);
+    const md = buildSummaryMarkdown(input);
+    expect(md).toContain(
+      '| ns-2 | shared | intended start | 45.72 | 40.16 | 76.42 | 126.2 | 213.6 | 382.5 |\n' +
+        '| ns-2 | shared | actual start · Fortio | 44.23 | 38.69 | 74.88 | 124.8 | 212.6 | 381.2 |',
+    );
+    const html = buildReportHtml({ ...input, charts: [] });
+    const ns2 = html.slice(html.indexOf('<h3>Tenant ns-2</h3>'));
+    expect(ns2).toContain(
+      '<tr><td>max (ms, intended start)</td><td>206.3</td><td>382.5</td></tr>' +
+        '<tr><td>avg (ms, actual start · Fortio)</td><td>30.41</td><td>44.23</td></tr>' +
+        '<tr><td>p50 (ms, actual start · Fortio)</td><td>28.46</td><td>38.69</td></tr>' +
+        '<tr><td>p99 (ms, actual start · Fortio)</td><td>66.69</td><td>124.8</td></tr>',
+    );
+  });
+
+  it('marks a partial tenant once, on its first figure', () => {
+    const r = structuredClone(result);
+    r.variants[1].tenants[0].load.incomplete = true;
+    const lines = formatSummaryTable(buildReporterInput(r).summary).split('\n');
+    expect(lines.filter((l) => l.includes('(partial)'))).toEqual([
+      expect.stringMatching(/^ {2}avg \(ms, intended start\)\s+30\.07\s+59\.92 \(partial\)$/),
+    ]);
+  });
+
+  it('shows the calibration sentence in the terminal header, summary.md and the run facts of report.html', () => {
+    const r = structuredClone(result);
+    r.meta.calibration = {
+      method: 'scaled',
+      utilization: 0.6,
+      utilizationSource: 'suite',
+      modelledCpuLimit: 2,
+      quotaCores: 0.2,
+    };
+    const sentence =
+      'waypoint CPU limit 2 cores at utilization 0.6 (set by the suite) → 0.2 local cores (scaled, not calibrated)';
+    const i = buildReporterInput(r);
+    expect(
+      formatSummaryTable(i.summary, { calibration: r.meta.calibration }).split('\n').slice(0, 2),
+    ).toEqual(['waypoint-sharing · run sample-0001 · local', `calibration: ${sentence}`]);
+    expect(buildSummaryMarkdown(i).split('\n')[4]).toBe(`Calibration: ${sentence}.`);
+    expect(buildReportHtml({ ...i, charts: [] })).toContain(`<dt>calibration</dt><dd>${sentence}</dd>`);
+    // Without one (the sample), none of them mentions it.
+    expect(formatSummaryTable(input.summary)).not.toContain('calibration');
+    expect(buildSummaryMarkdown(input)).not.toContain('Calibration');
+    expect(buildReportHtml({ ...input, charts: [] })).not.toContain('<dt>calibration</dt>');
   });
 
   it('requests never sent (the engine fell behind) show in the terminal table and summary.md, only when there are some', () => {
