@@ -105,6 +105,36 @@ export async function runSchedule(
   return prepared.start({ ...opts, startAt: opts.startAt ?? clock() + START_LEAD_MS });
 }
 
+/** Marks a tenant left unprepared because one starting before it failed. */
+const NOT_PREPARED = new Error('not prepared: a tenant starting earlier failed');
+
+/**
+ * Opens the tenants' connections in the order they start (those starting together, together), as
+ * separate load generators started one after the other would: a tenant starting later never takes a
+ * limited resource (a waypoint's connection slots) from one that started before it.
+ */
+async function prepareInStartOrder(
+  names: string[],
+  schedules: Record<string, LoadSchedule>,
+): Promise<PromiseSettledResult<PreparedSchedule>[]> {
+  const out = new Array<PromiseSettledResult<PreparedSchedule>>(names.length);
+  const offsets = [...new Set(names.map((n) => schedules[n].startOffsetMs))].sort((a, b) => a - b);
+  for (const offset of offsets) {
+    const group = names.map((n, i) => [n, i] as const).filter(([n]) => schedules[n].startOffsetMs === offset);
+    const settled = await Promise.allSettled(group.map(([n]) => prepareSchedule(schedules[n])));
+    group.forEach(([, i], k) => {
+      out[i] = settled[k];
+    });
+    // A failed group stops the preparation; the caller closes what was opened.
+    if (settled.some((x) => x.status === 'rejected'))
+      return names.map(
+        (_, i) =>
+          out[i] ?? { status: 'rejected', reason: new Error('not prepared: an earlier tenant failed') },
+      );
+  }
+  return out;
+}
+
 export function createLocalLoadDriver(): LoadDriver {
   return {
     async run({ schedules, signal, onProgress }) {
@@ -112,8 +142,10 @@ export function createLocalLoadDriver(): LoadDriver {
       const priority = raiseGeneratorPriority();
       try {
         const names = Object.keys(schedules);
-        const settled = await Promise.allSettled(names.map((n) => prepareSchedule(schedules[n])));
-        const failed = settled.find((s) => s.status === 'rejected');
+        const settled = await prepareInStartOrder(names, schedules);
+        const failed = settled.find(
+          (s): s is PromiseRejectedResult => s.status === 'rejected' && s.reason !== NOT_PREPARED,
+        );
         if (failed) {
           await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
           throw failed.reason;

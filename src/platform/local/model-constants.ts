@@ -28,7 +28,7 @@ export interface ServiceTimeMs {
  * measurement of Bookinfo.
  */
 export const DEFAULT_SERVICE_TIMES: Record<BookinfoService, ServiceTimeMs> = {
-  productpage: { meanMs: 14, distribution: 'lognormal', cv: 0.5 },
+  productpage: { meanMs: 19, distribution: 'lognormal', cv: 0.5 },
   details: { meanMs: 3, distribution: 'lognormal', cv: 0.5 },
   reviews: { meanMs: 6, distribution: 'lognormal', cv: 0.5 },
   ratings: { meanMs: 3, distribution: 'lognormal', cv: 0.5 },
