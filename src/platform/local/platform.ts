@@ -64,8 +64,8 @@ export interface WaypointComponent {
 }
 
 /** The calibration load: its length, and the second of it from which CPU is counted (to its end). */
-const CALIBRATION_MS = 10000;
-const CALIBRATION_FROM_S = 4;
+const CALIBRATION_MS = 14000;
+const CALIBRATION_FROM_S = 7;
 /** A dedicated variant refines the quota only when it measured at least this many requests. */
 const REFINE_MIN_REQUESTS = 3000;
 
