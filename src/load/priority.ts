@@ -5,7 +5,7 @@
 import { getPriority, setPriority } from 'node:os';
 
 /** The nice value asked for (root or CAP_SYS_NICE can lower nice; others keep their own). */
-export const GENERATOR_NICE = -10;
+export const GENERATOR_NICE = -19;
 
 export interface GeneratorPriority {
   /** What happened, for the LoadResult's engine notes. */

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDelayServer } from '../../../bench/servers/delay-server.ts';
 import { summarizeLoad } from '../../../src/analysis/summarize.ts';
 import { createLocalLoadDriver, runSchedule } from '../../../src/load/driver.ts';
+import { GENERATOR_NICE } from '../../../src/load/priority.ts';
 import { decodeHistogram, percentileMs } from '../../../src/metrics/histogram.ts';
 import { expectClosed, liveHandles, schedule, settleHandles } from './helpers.ts';
 
@@ -125,7 +126,8 @@ describe('late requests: backpressure vs generator lag', () => {
         schedules: { a: schedule({ url: srv.url, rate: 50, connections: 5, durationMs: 500 }) },
       });
       const notes = out.a.engine.notes;
-      if (process.getuid?.() === 0 && niceBefore > -10) expect(notes).toContain('load generator at nice -10');
+      if (process.getuid?.() === 0 && niceBefore > GENERATOR_NICE)
+        expect(notes).toContain(`load generator at nice ${GENERATOR_NICE}`);
       else
         expect(
           notes.some((n) =>
