@@ -3,7 +3,7 @@
  * below its CPU limit it stayed (pure). Times are seconds since the tenants' common start.
  */
 import type { CpuSeries, StatsSeries, VariantResult } from '../run/result.ts';
-import type { Finding } from './explain.ts';
+import type { Finding } from './finding.ts';
 import {
   fmtCoresWords,
   fmtCount,

@@ -5,20 +5,11 @@
 import type { LoadResult } from '../load/types.ts';
 import type { RunResult, VariantResult } from '../run/result.ts';
 import { explainCpuHeadroom, explainLimits } from './explain-limits.ts';
+import type { Finding } from './finding.ts';
 import { errorClassWords, fmtCount, fmtMsWords, fmtShare, listWords } from './explain-words.ts';
 import type { RunSummary, TenantFigures, TenantSummary, VariantSummary } from './summary-types.ts';
 
-export interface Finding {
-  variant: string;
-  /** Set when the variant ran more than once and the finding is about one repeat. */
-  repeat?: number;
-  /** Stable id of the rule that wrote it. */
-  rule: string;
-  /** 'limit': the system reached a limit; 'warning': errors or a doubtful measurement; 'info': context. */
-  severity: 'limit' | 'info' | 'warning';
-  /** One plain sentence. */
-  text: string;
-}
+export type { Finding } from './finding.ts';
 
 /** An error class counts once it is above this share of a tenant's requests. */
 export const OTHER_ERRORS_MIN_SHARE = 0.001;
