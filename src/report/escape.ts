@@ -16,8 +16,11 @@ export function escapeXml(value: unknown): string {
 
 /** Escapes text for a Markdown table cell (GitHub renders inline HTML, so HTML is escaped too). */
 export function escapeMarkdown(value: unknown): string {
-  return escapeHtml(value)
+  // Markdown's specials first, then the HTML ones: escaping in the other order broke the entities it
+  // had just written ("ns-1's" rendered as "ns-1&\#39;s"). Quotes need no escaping in Markdown text.
+  return String(value)
     .replace(/([\\`*_[\]#~|])/g, '\\$1')
+    .replace(/[&<>]/g, (c) => HTML[c])
     .replace(/\r?\n/g, ' ')
     .replace(/[\x00-\x08\x0B-\x1F\x7F]/g, ''); // control bytes would drive a terminal that cats the file
 }

@@ -22,6 +22,8 @@ describe('escaping of names from result.json', () => {
     expect(escapeHtml(`<a href="x">'&`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;');
     expect(escapeXml('a\x00b\x1b<')).toBe('ab&lt;');
     expect(escapeMarkdown('a|b*c_<i>')).toBe('a\\|b\\*c\\_&lt;i&gt;');
+    // Entities it writes are never escaped again (the apostrophe stays an apostrophe).
+    expect(escapeMarkdown("ns-1's #1 & co")).toBe("ns-1's \\#1 &amp; co");
     expect(fileSafe('../../etc/passwd')).toBe('__.._etc_passwd');
     expect(fileSafe('..')).toBe('_');
   });
