@@ -66,7 +66,7 @@ function generatorLagOf(loads: readonly LoadResult[]): GeneratorLagSummary | und
     late += m.lateness.generatorLate;
     requests += m.sent + (m.lateness.generatorUnsent ?? 0);
   }
-  return { p99Ms: s.p99Ms, maxMs: s.maxMs, lateShare: requests > 0 ? late / requests : 0 };
+  return { p99Ms: s.p99Ms, maxMs: s.maxMs, lateShare: requests > 0 ? late / requests : 0, late, requests };
 }
 
 /** Late or never-sent requests by cause, summed over the loads that split them. */

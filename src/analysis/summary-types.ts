@@ -46,6 +46,9 @@ export interface GeneratorLagSummary {
   maxMs: number;
   /** generatorLate / (sent + never-sent requests blamed on the generator); 0 when there were none. */
   lateShare: number;
+  /** The counts behind lateShare (absent in summaries of older results). */
+  late?: number;
+  requests?: number;
 }
 
 /** Whether a tenant's figures can be trusted: the load generator held its schedule (src/analysis/validity.ts). */

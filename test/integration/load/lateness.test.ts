@@ -86,7 +86,7 @@ describe('late requests: backpressure vs generator lag', () => {
     const srv = await startDelayServer({ delayMs: 1 });
     try {
       let blocked = false;
-      const r = await runSchedule(schedule({ url: srv.url, rate: 200, connections: 20, durationMs: 3000 }), {
+      const r = await runSchedule(schedule({ url: srv.url, rate: 400, connections: 20, durationMs: 3000 }), {
         // About 1 s into the run, on the engine's own thread.
         onProgress: () => {
           if (blocked) return;
@@ -98,7 +98,7 @@ describe('late requests: backpressure vs generator lag', () => {
       const l = r.lateness;
       expect(l).toBeDefined();
       if (!l) return;
-      expect(r.outcomes.ok).toBe(600);
+      expect(r.outcomes.ok).toBe(1200);
       // Every connection idle when the loop blocked sent its first overdue request up to 300 ms late.
       expect(l.generator).toBeGreaterThanOrEqual(10);
       expect(l.generatorLate).toBeGreaterThanOrEqual(10);

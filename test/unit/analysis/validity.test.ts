@@ -67,6 +67,22 @@ describe('evaluateValidity', () => {
     ]);
   });
 
+  it('does not judge a tiny run by one descheduling: too few late requests, or too few for a p99', () => {
+    // 160 requests, one of them 13 ms late: 0.63% and the p99, but one event.
+    expect(evaluateValidity({ p99Ms: 13, maxMs: 13, lateShare: 1 / 160, late: 1, requests: 160 })).toEqual({
+      valid: true,
+      reasons: [],
+    });
+    // The same share over a real run is judged.
+    expect(
+      evaluateValidity({ p99Ms: 1, maxMs: 30, lateShare: 120 / 19500, late: 120, requests: 19500 }).valid,
+    ).toBe(false);
+    expect(evaluateValidity({ p99Ms: 6, maxMs: 9, lateShare: 0, late: 0, requests: 19500 }).valid).toBe(
+      false,
+    );
+    expect(evaluateValidity({ p99Ms: 6, maxMs: 9, lateShare: 0, late: 0, requests: 999 }).valid).toBe(true);
+  });
+
   it('treats a result without generator figures (other drivers) as valid', () => {
     expect(evaluateValidity(undefined)).toEqual({ valid: true, reasons: [] });
   });
