@@ -12,9 +12,6 @@ import {
   detectCgroupLayout,
   removeStaleCgroups,
 } from '../../metrics/cgroup.ts';
-import { readProcessCpu } from '../../metrics/proc-cpu.ts';
-import { tenantSchedule } from '../../load/tenant-schedule.ts';
-import type { LoadSchedule } from '../../load/types.ts';
 import type { RunPlan } from '../../suite/plan.ts';
 import { buildTopology } from '../../topology/build.ts';
 import { type BookinfoService, type Topology, waypointKey } from '../../topology/model.ts';
@@ -28,16 +25,15 @@ import {
   LOADGEN_SA,
   waypointFingerprint,
 } from './routes.ts';
+import { CALIBRATION_MS, requestCounter, runCalibrationLoad } from './calibration-load.ts';
 import {
   buildCalibration,
   refineQuota,
-  type CalibrationReading,
   describeCalibration,
   type LocalCalibration,
   resolveServiceTimes,
   resolveUtilization,
 } from './calibration.ts';
-import { outboundClusterName } from './destination.ts';
 import { createLocalSampler, scrape } from './sampler.ts';
 import type { WaypointConfig } from './waypoint-server.ts';
 
@@ -63,9 +59,6 @@ export interface WaypointComponent {
   enforcement: 'cgroup-v1' | 'cgroup-v2' | 'emulated' | 'none';
 }
 
-/** The calibration load: its length, and the second of it from which CPU is counted (to its end). */
-const CALIBRATION_MS = 14000;
-const CALIBRATION_FROM_S = 7;
 /** A dedicated variant refines the quota only when it measured at least this many requests. */
 const REFINE_MIN_REQUESTS = 3000;
 
@@ -210,68 +203,12 @@ export class LocalPlatform implements Platform {
       `local: calibrating the waypoint CPU quota (${CALIBRATION_MS / 1000} s at ${rate} req/s per tenant)`,
     );
     await this.apply(topology);
-    const targets = this.targets();
-    const schedules: Record<string, LoadSchedule> = {};
-    for (const t of plan.tenants) {
-      const target = targets.find((x) => x.tenant === t.name)!;
-      schedules[t.name] = {
-        ...tenantSchedule(
-          { ...t, startOffsetMs: 0 },
-          { ...plan.load, durationMs: CALIBRATION_MS, warmupMs: 0 },
-          target.url,
-        ),
-        headers: { ...target.headers, ...t.headers },
-      };
-    }
-    const readAll = async () =>
-      Promise.all(
-        [...this.waypoints.values()].map(async (w) => ({
-          w,
-          at: Date.now(),
-          cpu: w.cgroup
-            ? (await w.cgroup.read()).usageSeconds
-            : ((await readProcessCpu(w.proc.pid))?.cpuSeconds ?? 0),
-          stats: (await scrape(w)) ?? {},
-        })),
-      );
-    let first: Awaited<ReturnType<typeof readAll>> | undefined;
-    let last: Awaited<ReturnType<typeof readAll>>;
-    let reading: Promise<void> = Promise.resolve();
-    const seen = new Set<number>();
-    await this.loadDriver().run({
-      schedules,
+    const readings = await runCalibrationLoad({
+      plan,
+      targets: this.targets(),
+      waypoints: () => [...this.waypoints.values()],
+      driver: this.loadDriver(),
       signal,
-      onProgress: (p) => {
-        // One reading after the first seconds (connections open, JIT warm, rate steady).
-        if (seen.has(p.t)) return;
-        seen.add(p.t);
-        if (p.t === CALIBRATION_FROM_S)
-          reading = reading.then(async () => {
-            first = await readAll();
-          });
-      },
-    });
-    await reading;
-    // CPU per request is Δcpu / Δrequests, so the closing reading can come after the load's tail.
-    last = await readAll();
-    if (signal?.aborted) throw signal.reason;
-    if (!first)
-      throw new MeshbenchError('PLATFORM_FAILED', 'the calibration load ended before its window', {
-        fix: 'see the component stderr above; the machine may be overloaded',
-      });
-    const readings: CalibrationReading[] = first.map((a) => {
-      const b = last!.find((x) => x.w === a.w)!;
-      const tenant = plan.tenants.find((t) => t.namespace === a.w.config.namespace);
-      const cluster = tenant
-        ? `cluster.${outboundClusterName({ service: tenant.service, namespace: tenant.namespace })}.upstream_rq_total`
-        : '';
-      return {
-        waypoint: a.w.key,
-        cpuSeconds: Math.round((b.cpu - a.cpu) * 1000) / 1000,
-        hops: (b.stats.upstream_rq_total ?? 0) - (a.stats.upstream_rq_total ?? 0),
-        requests: (b.stats[cluster] ?? 0) - (a.stats[cluster] ?? 0),
-        windowSeconds: (b.at - a.at) / 1000,
-      };
     });
     return buildCalibration({ readings, rate, utilization, utilizationSource: source, modelledCpuLimit });
   }
@@ -380,7 +317,7 @@ export class LocalPlatform implements Platform {
     for (const w of this.waypoints.values()) {
       const tenant = this.plan.tenants.find((t) => t.namespace === w.config.namespace);
       if (!tenant || !w.cgroup) continue;
-      const cluster = `cluster.${outboundClusterName({ service: tenant.service, namespace: tenant.namespace })}.upstream_rq_total`;
+      const cluster = requestCounter(tenant);
       const stats = await scrape(w);
       if (!stats) continue;
       out.push({

@@ -8,7 +8,9 @@ import { summarizeWaypointScrape } from './waypoint-stats.ts';
 
 const SCRAPE_TIMEOUT_MS = 2000;
 
-export async function scrape(w: WaypointComponent): Promise<Record<string, number> | null> {
+export async function scrape(w: {
+  proc: { ready: { adminPort: number } };
+}): Promise<Record<string, number> | null> {
   try {
     const res = await request(`http://127.0.0.1:${w.proc.ready.adminPort}/stats/prometheus`, {
       signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS),
