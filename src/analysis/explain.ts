@@ -2,7 +2,6 @@
  * explainRun: the result in plain words — findings built by small rules over the recorded data (pure).
  * Nothing here knows a suite: every sentence comes from CPU series, Envoy counters and tenant figures.
  */
-import type { LoadResult } from '../load/types.ts';
 import type { RunResult, VariantResult } from '../run/result.ts';
 import { explainCpuHeadroom, explainLimits } from './explain-limits.ts';
 import type { Finding } from './finding.ts';
@@ -17,13 +16,6 @@ export const OTHER_ERRORS_MIN_SHARE = 0.001;
 /** Intended-start latency counts as "far above" the actual-start one beyond this ratio and margin. */
 export const LATENCY_SHAPE_RATIO = 2;
 export const LATENCY_SHAPE_MARGIN_MS = 5;
-
-/** Lateness figures, read only when a result or summary carries them (older results do not). */
-type TenantFiguresRead = TenantFigures & {
-  late?: { backpressure: number; generator: number };
-  validity?: { valid: boolean; reasons: string[] };
-};
-type LoadResultRead = LoadResult & { lateness?: { generatorUnsent?: number } };
 
 /** Requests that got an answer or an error (the denominator of a tenant's shares). */
 function answered(t: TenantSummary): number {
@@ -90,18 +82,14 @@ function generatorUnsentOf(runs: readonly VariantResult[], tenant: string): numb
     r.tenants
       .filter((t) => t.tenant === tenant)
       .flatMap((t) => {
-        const lateness = (t.load as LoadResultRead).lateness;
+        const lateness = t.load.lateness;
         return lateness ? [lateness.generatorUnsent ?? 0] : [];
       }),
   );
   return splits.length ? splits.reduce((a, b) => a + b, 0) : undefined;
 }
 
-function unsentCause(
-  n: number,
-  generatorUnsent: number | undefined,
-  late: TenantFiguresRead['late'],
-): string {
+function unsentCause(n: number, generatorUnsent: number | undefined, late: TenantFigures['late']): string {
   if (generatorUnsent !== undefined) {
     const behind = Math.min(n, generatorUnsent);
     if (behind === 0) return BUSY;
@@ -118,7 +106,7 @@ export function explainUnsent(v: VariantSummary, runs: readonly VariantResult[] 
   return v.tenants.flatMap((t): Finding[] => {
     const n = t.merged.requests.skipped;
     if (!(n > 0)) return [];
-    const cause = unsentCause(n, generatorUnsentOf(runs, t.tenant), (t.merged as TenantFiguresRead).late);
+    const cause = unsentCause(n, generatorUnsentOf(runs, t.tenant), t.merged.late);
     return [
       {
         variant: v.name,
@@ -133,7 +121,8 @@ export function explainUnsent(v: VariantSummary, runs: readonly VariantResult[] 
 /** Rule invalid-result: a tenant whose figures say its measurement is not valid (merged reasons name repeats). */
 export function explainValidity(v: VariantSummary): Finding[] {
   return v.tenants.flatMap((t): Finding[] => {
-    const validity = (t.merged as TenantFiguresRead).validity;
+    // Summaries of results written before validity existed carry none: nothing to say then.
+    const { validity } = t.merged;
     if (!validity || validity.valid) return [];
     return [
       {
