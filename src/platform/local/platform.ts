@@ -438,7 +438,6 @@ export class LocalPlatform implements Platform {
         `embedded mesh on 127.0.0.1, ${cpus().length} cores`,
         `waypoint CPU limit enforcement: ${enforcement.join(', ') || (this.layout ? this.layout.mode : 'emulated')}`,
         'waypoint stand-in: one Node.js event loop per waypoint (worker count = ceil(CPU limit) is recorded; >1 not modelled)',
-        ...(this.calibration ? [describeCalibration(this.calibration)] : []),
       ],
       calibration: this.calibration,
     };

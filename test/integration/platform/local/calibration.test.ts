@@ -3,6 +3,7 @@
  * sets every waypoint's quota so a dedicated waypoint runs at the declared utilization of it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeCalibration } from '../../../../src/platform/local/calibration.ts';
 import { createLocalPlatform, type LocalPlatform } from '../../../../src/platform/local/platform.ts';
 import { newTag } from '../../../helpers/leaks.ts';
 import { buildPlan, expectNothingLeft } from './helpers.ts';
@@ -50,7 +51,9 @@ describe('local calibration', () => {
       ports.push(w.proc.ready.port, w.proc.ready.adminPort);
       expect(w.config.cpuLimit).toBe(c.quotaCores);
     }
-    expect(platform.info().notes.join('\n')).toContain('at utilization 0.5 (set by the suite)');
+    expect(describeCalibration(platform.info().calibration!)).toContain(
+      'at utilization 0.5 (set by the suite)',
+    );
   }, 60_000);
 
   it('without calibration the quota is the scaled envelope, and the result says so', async () => {
