@@ -33,6 +33,8 @@ export interface CpuLimitHit {
   /** First sample of the first sustained stretch at the limit that reaches into the measured window. */
   t: number;
   limitCores?: number;
+  /** The limit is the local model's (Envoy's CPU charged per request), not the process's own. */
+  modelled?: boolean;
   /** Share of CFS periods throttled: from `t` on (per-second ratios) or over the whole variant (totals). */
   throttled?: { share: number; over: 'since' | 'variant' };
 }
@@ -61,7 +63,12 @@ export function cpuLimitOf(series: CpuSeries, measuredFromS = 0): CpuLimitHit | 
         : series.periods
           ? { share: (series.throttledPeriods ?? 0) / series.periods, over: 'variant' as const }
           : undefined;
-      return { t: points[i].t, limitCores: limit, throttled };
+      return {
+        t: points[i].t,
+        limitCores: limit,
+        throttled,
+        ...(series.enforcement === 'modelled' ? { modelled: true } : {}),
+      };
     }
     i = end + 1;
   }
@@ -142,7 +149,7 @@ function cpuPhrase(hit: CpuLimitHit): string {
     : hit.throttled.over === 'since'
       ? ` (throttled in ${fmtShare(hit.throttled.share)} of periods from then on)`
       : ` (throttled in ${fmtShare(hit.throttled.share)} of all its periods)`;
-  return `its CPU limit${limit} at t=${fmtT(hit.t)} s${throttled}`;
+  return `its ${hit.modelled ? 'modelled ' : ''}CPU limit${limit} at t=${fmtT(hit.t)} s${throttled}`;
 }
 
 function connectionPhrase(hit: ConnectionLimitHit): string {

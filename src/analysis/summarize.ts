@@ -182,6 +182,19 @@ function overflowOf(stats: readonly StatsSeries[]): { overflow: number; byCounte
   return { overflow: Object.values(byCounter).reduce((a, b) => a + b, 0), byCounter: sortKeys(byCounter) };
 }
 
+/**
+ * A CPU series cut to the seconds the load was measured (the first tenant's warm-up end to the last
+ * tenant's end), so a waypoint's average is its load, not its idle start and tail.
+ */
+function measuredCpu(c: CpuSeries, v: Pick<VariantResult, 'tenants'>): CpuSeries {
+  if (v.tenants.length === 0) return c;
+  const s = v.tenants.map((t) => t.load.schedule);
+  const fromS = Math.min(...s.map((x) => x.startOffsetMs + x.warmupMs)) / 1000;
+  const toS = Math.max(...s.map((x) => x.startOffsetMs + x.durationMs)) / 1000;
+  const points = c.points.filter((p) => p.t >= fromS && p.t <= toS);
+  return points.length ? { ...c, points } : c;
+}
+
 export function summarizeWaypoint(cpu: readonly CpuSeries[], stats: readonly StatsSeries[]): WaypointFigures {
   const cores = cpu.flatMap((c) => c.points.map((p) => p.cores));
   const periods = cpu.reduce((a, c) => a + (c.periods ?? 0), 0);
@@ -263,10 +276,12 @@ function summarizeVariant(
     runs.flatMap((v) => v.cpu.filter((c) => c.kind === 'waypoint').map((c) => c.component)),
   );
   const waypoints: WaypointSummary[] = components.map((component) => {
-    const series = runs.flatMap((v) => v.cpu.filter((c) => c.component === component));
+    const series = runs.flatMap((v) =>
+      v.cpu.filter((c) => c.component === component).map((c) => measuredCpu(c, v)),
+    );
     const first = series[0];
     const perRepeat = runs.map((v) => {
-      const cpu = v.cpu.filter((c) => c.component === component);
+      const cpu = v.cpu.filter((c) => c.component === component).map((c) => measuredCpu(c, v));
       return { repeat: v.repeat, ...summarizeWaypoint(cpu, statsFor(v, component, cpu[0]?.namespace)) };
     });
     const allStats = runs.flatMap((v) => statsFor(v, component, first?.namespace));

@@ -22,7 +22,7 @@ export interface CpuReading {
   /** CPU limit in cores, when one applies. */
   limitCores?: number;
   /** How the limit is enforced: cgroup v1/v2, emulated in-process, by Kubernetes, or not at all. */
-  enforcement?: 'cgroup-v1' | 'cgroup-v2' | 'emulated' | 'kubernetes' | 'none';
+  enforcement?: 'cgroup-v1' | 'cgroup-v2' | 'emulated' | 'modelled' | 'kubernetes' | 'none';
   /** Cumulative CFS periods and throttled periods/time, when known. */
   periods?: number;
   throttledPeriods?: number;

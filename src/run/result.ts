@@ -25,7 +25,7 @@ export interface CpuSeries {
   kind: 'waypoint' | 'service' | 'ztunnel' | 'load' | 'machine' | 'other';
   namespace?: string;
   limitCores?: number;
-  enforcement?: 'cgroup-v1' | 'cgroup-v2' | 'emulated' | 'kubernetes' | 'none';
+  enforcement?: 'cgroup-v1' | 'cgroup-v2' | 'emulated' | 'modelled' | 'kubernetes' | 'none';
   points: CpuPoint[];
   /** Totals over the variant. */
   throttledPeriods?: number;

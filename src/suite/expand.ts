@@ -109,6 +109,7 @@ export function expandSuite(valid: ValidSuite, options: ExpandOptions): RunPlan 
     local: local
       ? {
           utilization: suite.platforms.local.utilization,
+          cpu: suite.platforms.local.cpu,
           calibrate: suite.platforms.local.calibrate,
           serviceTimes: Object.fromEntries(
             Object.entries(suite.platforms.local.serviceTimes).flatMap(([svc, st]) =>

@@ -46,7 +46,9 @@ export interface VariantPlan {
 export interface LocalModelPlan {
   /** The dedicated waypoint's share of its CPU limit; undefined = derived from the article. */
   utilization?: number;
-  /** Measure the stand-in's CPU cost at `up` and set quotas from it. */
+  /** 'modelled': Envoy's CPU charged per request against a modelled quota; 'host': the stand-in's own under a cgroup. */
+  cpu: 'modelled' | 'host';
+  /** cpu 'host': measure the stand-in's CPU cost at `up` and set quotas from it. */
   calibrate: boolean;
   /** Per-service overrides of the modelled service times (durations in ms). */
   serviceTimes: Partial<Record<string, Omit<ServiceTimeSpec, 'mean'> & { meanMs: number }>>;

@@ -175,13 +175,19 @@ export const localPlatformSchema = z.strictObject({
     .max(10)
     .optional()
     .describe(
-      "The share of its CPU limit a dedicated waypoint uses under this suite's load. The local CPU quota of every waypoint is set from it and the stand-in's cost measured at `up`, so the result's shape does not depend on the host's speed. Default: derived from the article — the shared waypoint at its 2-core limit served the first tenant's 6500 req/s and 68% of the second's, so one tenant alone needs 2 / 1.68 ≈ 1.19 cores, i.e. ≈ 0.18 ms of Envoy CPU per request: utilization = 0.183 ms × rate / cpuLimit (0.6 for the reference suite).",
+      "The share of its CPU limit a dedicated waypoint uses under this suite's load. cpu 'modelled': sets the Envoy CPU each request is charged (utilization × cpuLimit ÷ rate); cpu 'host': the stand-in's quota is set from it and its cost measured at `up`. Either way the result's shape does not depend on the host's speed. Default: derived from the article — the shared waypoint at its 2-core limit served the first tenant's 6500 req/s and 68% of the second's, so one tenant alone needs 2 / 1.68 ≈ 1.19 cores, i.e. ≈ 0.18 ms of Envoy CPU per request: utilization = 0.183 ms × rate / cpuLimit (0.6 for the reference suite).",
+    ),
+  cpu: z
+    .enum(['modelled', 'host'])
+    .default('modelled')
+    .describe(
+      "How a waypoint's CPU limit is applied. 'modelled' (default): every request charges Envoy's CPU cost (set by utilization) to a CFS quota of cpuLimit × scale cores with 100 ms periods, inside the stand-in; the stand-in's own CPU is measured and shown but limits nothing, so the result's shape is the same on every host and under unrelated load. 'host': the stand-in's own CPU under a real cgroup quota calibrated at `up` (closer to the metal, but the stand-in's cost is Node's, not Envoy's, and moves between runs).",
     ),
   calibrate: z
     .boolean()
     .default(true)
     .describe(
-      "Measure the stand-in waypoint's CPU cost at `up` (a few seconds of load, no quota) and set quotas from it; false: quota = cpuLimit × scale.",
+      "cpu 'host' only: measure the stand-in waypoint's CPU cost at `up` (a few seconds of load, no quota) and set quotas from it; false: quota = cpuLimit × scale.",
     ),
   serviceTimes: z
     .strictObject({

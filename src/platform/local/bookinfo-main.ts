@@ -4,10 +4,11 @@
  */
 import { createInterface } from 'node:readline';
 import { type BookinfoConfig, startBookinfo } from './bookinfo-server.ts';
-import { announceReady, exitWithParent, readConfigArg } from './child-entry.ts';
+import { announceReady, exitWithParent, raiseComponentPriority, readConfigArg } from './child-entry.ts';
 
 import { ROUTES_ACK_PREFIX } from './bookinfo-protocol.ts';
 
+raiseComponentPriority();
 const config = readConfigArg<BookinfoConfig>();
 const running = await startBookinfo(config);
 exitWithParent(() => running.close());

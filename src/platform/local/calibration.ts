@@ -1,11 +1,19 @@
 /**
- * The calibrated envelope (pure): from the stand-in waypoint's CPU cost measured on this host and the
- * utilization the suite declares, the local CPU quota of every waypoint. A faster or slower host
- * changes the quota, not the utilization, so the shape of the result does not depend on the host.
+ * The waypoint CPU envelope (pure). Modelled (the default): Envoy's CPU cost per request, from the
+ * utilization the suite declares, charged against a quota of cpuLimit × scale cores — the same on every
+ * host. Host: the stand-in's own CPU cost measured on this host sets a real cgroup quota, so a faster
+ * or slower host changes the quota, not the utilization.
  */
 import type { LocalModelPlan } from '../../suite/plan.ts';
 import { BOOKINFO_SERVICES, type BookinfoService } from '../../topology/model.ts';
-import { DEFAULT_SERVICE_TIMES, defaultUtilization, type ServiceTimeMs } from './model-constants.ts';
+import {
+  DEFAULT_SERVICE_TIMES,
+  defaultUtilization,
+  ENVOY_CPU_MS_PER_REQUEST,
+  HOPS_PER_REQUEST,
+  type ServiceTimeMs,
+  WAKEUP_SHARE,
+} from './model-constants.ts';
 
 /** One waypoint's reading during the calibration load. */
 export interface CalibrationReading {
@@ -20,8 +28,12 @@ export interface CalibrationReading {
 }
 
 export interface LocalCalibration {
-  /** 'measured': the cost was measured at `up`; 'scaled': calibration off, quota = cpuLimit × scale. */
-  method: 'measured' | 'scaled';
+  /**
+   * 'modelled': Envoy's cost charged per request against a modelled quota (the figures below are the
+   * model's); 'measured': the stand-in's cost measured at `up` sets a cgroup quota; 'scaled': neither,
+   * quota = cpuLimit × scale.
+   */
+  method: 'modelled' | 'measured' | 'scaled';
   utilization: number;
   /** Where the utilization came from. */
   utilizationSource: 'suite' | 'article';
@@ -38,6 +50,8 @@ export interface LocalCalibration {
   /** Stand-in CPU per proxied hop, ms. */
   cpuMsPerHop?: number;
   hopsPerRequest?: number;
+  /** Modelled: the share of a hop's cost paid once per wakeup (shared by requests released together). */
+  wakeShare?: number;
   readings?: CalibrationReading[];
   /**
    * Set when a dedicated variant's own measurement (its whole run, under the run's conditions) refined
@@ -75,6 +89,45 @@ export function resolveServiceTimes(
     if (o) out[svc] = { meanMs: o.meanMs, distribution: o.distribution, cv: o.cv };
   }
   return out;
+}
+
+/**
+ * The modelled envelope: quota = cpuLimit × scale cores; Envoy's cost per request set so that one tenant's
+ * rate alone uses `utilization` of it (without a rate, the article's cost per request).
+ */
+export function buildModelledCalibration(input: {
+  utilization: number;
+  utilizationSource: 'suite' | 'article';
+  modelledCpuLimit: number;
+  scale: number;
+  /** Per-tenant rate as run (scaled), req/s. */
+  rate?: number;
+}): LocalCalibration {
+  const quotaCores = round(input.modelledCpuLimit * input.scale, 4);
+  const cpuMsPerRequest =
+    input.rate === undefined
+      ? ENVOY_CPU_MS_PER_REQUEST
+      : (input.utilization * quotaCores * 1000) / input.rate;
+  return {
+    method: 'modelled',
+    utilization: input.utilization,
+    utilizationSource: input.utilizationSource,
+    modelledCpuLimit: input.modelledCpuLimit,
+    quotaCores,
+    rate: input.rate,
+    demandCores: input.rate === undefined ? undefined : round(input.utilization * quotaCores, 4),
+    cpuMsPerRequest: round(cpuMsPerRequest, 5),
+    cpuMsPerHop: round(cpuMsPerRequest / HOPS_PER_REQUEST, 5),
+    hopsPerRequest: round(HOPS_PER_REQUEST, 3),
+    wakeShare: WAKEUP_SHARE,
+  };
+}
+
+/** What a waypoint charges under the modelled envelope: per request, and once per wakeup. */
+export function modelledCharges(c: LocalCalibration): { cores: number; hopMs: number; wakeMs: number } {
+  const perHop = (c.cpuMsPerRequest ?? ENVOY_CPU_MS_PER_REQUEST) / HOPS_PER_REQUEST;
+  const share = c.wakeShare ?? WAKEUP_SHARE;
+  return { cores: c.quotaCores, hopMs: round(perHop * (1 - share), 6), wakeMs: round(perHop * share, 6) };
 }
 
 /** Quota from the readings: mean dedicated demand at `rate` ÷ utilization. */
@@ -138,6 +191,10 @@ export function refineQuota(
 export function describeCalibration(c: LocalCalibration): string {
   const head = `waypoint CPU limit ${c.modelledCpuLimit} cores at utilization ${c.utilization} (${c.utilizationSource === 'article' ? 'derived from the article' : 'set by the suite'})`;
   if (c.method === 'scaled') return `${head} → ${c.quotaCores} local cores (scaled, not calibrated)`;
+  if (c.method === 'modelled') {
+    const load = c.rate === undefined ? '' : `, ${c.demandCores} cores at ${c.rate} req/s per tenant`;
+    return `${head} → modelled quota ${c.quotaCores} cores per 100 ms period, charged ${c.cpuMsPerRequest} ms of Envoy CPU per request (${c.cpuMsPerHop} ms per hop, ${Math.round((c.wakeShare ?? 0) * 100)}% of it once per wakeup${load}); the stand-in's own CPU is measured, not limited`;
+  }
   const refined = c.refinedFrom
     ? `; refined by the dedicated variant's ${c.refinedFrom.requests} requests from ${c.refinedFrom.calibratedQuotaCores} local cores (${c.refinedFrom.calibratedCpuMsPerRequest} ms per request at calibration)`
     : '';

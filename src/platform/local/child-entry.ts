@@ -1,4 +1,10 @@
-/** Helpers for the child process entries (waypoint, bookinfo): readiness line, parent watch. */
+/** Helpers for the child process entries (waypoint, bookinfo): priority, readiness line, parent watch. */
+import { MESH_NICE, raisePriority } from '../../load/priority.ts';
+
+/** Best effort (a refusal is ignored): the mesh before unrelated work on the machine, after the generator. */
+export function raiseComponentPriority(): void {
+  raisePriority(MESH_NICE, 'mesh component');
+}
 
 /** Prefix of the line a child prints on stdout once it listens. */
 export const READY_PREFIX = 'MESHBENCH_READY ';

@@ -28,8 +28,10 @@ import {
 import { CALIBRATION_MS, requestCounter, runCalibrationLoad } from './calibration-load.ts';
 import {
   buildCalibration,
+  buildModelledCalibration,
   refineQuota,
   describeCalibration,
+  modelledCharges,
   type LocalCalibration,
   resolveServiceTimes,
   resolveUtilization,
@@ -56,7 +58,9 @@ export interface WaypointComponent {
   fingerprint: string;
   proc: ComponentProcess<{ port: number; adminPort: number; pid: number }>;
   cgroup: CpuCgroup | null;
-  enforcement: 'cgroup-v1' | 'cgroup-v2' | 'emulated' | 'none';
+  enforcement: 'cgroup-v1' | 'cgroup-v2' | 'emulated' | 'modelled' | 'none';
+  /** Modelled enforcement: the last modelled-CPU counters scraped (a failed scrape repeats them). */
+  lastModelled?: Record<string, number>;
 }
 
 /** A dedicated variant refines the quota only when it measured at least this many requests. */
@@ -157,13 +161,29 @@ export class LocalPlatform implements Platform {
           );
         }),
       );
-      this.calibration = await this.calibrate(plan, _options.signal);
-      this.quotaCores = this.calibration.quotaCores;
+      this.calibration =
+        plan.local?.cpu === 'host' || !plan.local
+          ? await this.calibrate(plan, _options.signal)
+          : this.modelled(plan);
+      // Modelled: the stand-in's own CPU has no quota; its cgroup (if any) only measures it.
+      this.quotaCores = this.calibration.method === 'modelled' ? 0 : this.calibration.quotaCores;
       this.log(`local: ${describeCalibration(this.calibration)}`);
     } catch (e) {
       await this.down();
       throw e;
     }
+  }
+
+  /** The modelled envelope: Envoy's cost per request against cpuLimit × scale cores. */
+  private modelled(plan: RunPlan): LocalCalibration {
+    const { utilization, source } = resolveUtilization(plan.local);
+    return buildModelledCalibration({
+      utilization,
+      utilizationSource: source,
+      modelledCpuLimit: plan.local?.modelledCpuLimit ?? plan.waypoint.cpuLimit,
+      scale: plan.scale,
+      rate: plan.load.model === 'open' ? plan.load.rate : undefined,
+    });
   }
 
   /**
@@ -228,7 +248,11 @@ export class LocalPlatform implements Platform {
       config,
     });
     let cgroup: CpuCgroup | null = null;
-    let enforcement: WaypointComponent['enforcement'] = config.emulateQuota ? 'emulated' : 'none';
+    let enforcement: WaypointComponent['enforcement'] = config.modelledCpu
+      ? 'modelled'
+      : config.emulateQuota
+        ? 'emulated'
+        : 'none';
     if (this.layout) {
       try {
         // Moved in after start-up so tsx's compile is not billed to the waypoint's quota. No limit (the
@@ -263,7 +287,9 @@ export class LocalPlatform implements Platform {
     this.checkHealthy();
     if (!this.plan) throw new MeshbenchError('PLATFORM_FAILED', 'apply() before up()');
     await this.refineCalibration();
-    const emulateQuota = !this.layout && this.enforcementChoice !== 'none';
+    const modelled = this.calibration?.method === 'modelled' && this.enforcementChoice !== 'none';
+    const emulateQuota = !modelled && !this.layout && this.enforcementChoice !== 'none';
+    const modelledCpu = modelled && this.calibration ? modelledCharges(this.calibration) : undefined;
     const services = this.servicePorts();
     const desired = new Map(
       topology.waypoints.map((spec) => {
@@ -273,6 +299,7 @@ export class LocalPlatform implements Platform {
           services,
           emulateQuota,
           cpuLimit: this.quotaCores,
+          modelledCpu,
         });
         return [waypointKey(spec), { config, fingerprint: waypointFingerprint(config) }];
       }),
@@ -288,7 +315,11 @@ export class LocalPlatform implements Platform {
       )
         continue;
       await w.cgroup.setLimit(d.config.cpuLimit > 0 ? d.config.cpuLimit : cpus().length);
-      w.enforcement = d.config.cpuLimit > 0 && this.layout ? this.layout.mode : 'none';
+      w.enforcement = d.config.modelledCpu
+        ? 'modelled'
+        : d.config.cpuLimit > 0 && this.layout
+          ? this.layout.mode
+          : 'none';
       w.config = d.config;
       w.fingerprint = d.fingerprint;
       this.log(`local: waypoint ${k} quota set to ${d.config.cpuLimit} cores (${w.enforcement})`);

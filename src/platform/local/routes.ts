@@ -25,6 +25,8 @@ export function buildWaypointConfig(input: {
   emulateQuota: boolean;
   /** Local CPU quota in cores (the calibrated envelope); 0 = none. Default: the envelope's own limit. */
   cpuLimit?: number;
+  /** Envoy's CPU modelled in the waypoint (the modelled envelope). */
+  modelledCpu?: WaypointConfig['modelledCpu'];
 }): WaypointConfig {
   const { spec, topology } = input;
   const limits: BreakerLimits = {
@@ -42,6 +44,7 @@ export function buildWaypointConfig(input: {
     services: input.services,
     policies: topology.policies.filter((p) => spec.admits.includes(p.namespace)),
     emulateQuota: input.emulateQuota && input.cpuLimit !== 0,
+    ...(input.modelledCpu ? { modelledCpu: input.modelledCpu } : {}),
     warmupRequests: WAYPOINT_WARMUP_REQUESTS,
   };
 }

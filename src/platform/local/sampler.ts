@@ -37,6 +37,19 @@ async function readWaypoint(
     enforcement: w.enforcement,
     memoryBytes: proc?.rssBytes,
   };
+  if (w.enforcement === 'modelled' && w.config.modelledCpu) {
+    // The limit the run is about is the modelled one; a failed scrape repeats the last reading.
+    if (counters) w.lastModelled = counters;
+    const m = w.lastModelled;
+    return {
+      ...base,
+      cpuSeconds: m?.meshbench_modelled_cpu_seconds ?? 0,
+      limitCores: w.config.modelledCpu.cores,
+      periods: m?.meshbench_modelled_cpu_nr_periods,
+      throttledPeriods: m?.meshbench_modelled_cpu_nr_throttled,
+      throttledSeconds: m?.meshbench_modelled_cpu_throttled_seconds,
+    };
+  }
   if (w.cgroup) {
     try {
       const g = await w.cgroup.read();
@@ -62,6 +75,18 @@ async function readWaypoint(
   return base;
 }
 
+/** The stand-in process's own CPU: exactly from its cgroup when it has one, else from /proc. */
+async function standInCpuSeconds(w: WaypointComponent): Promise<number> {
+  if (w.cgroup) {
+    try {
+      return (await w.cgroup.read()).usageSeconds;
+    } catch {
+      // Fall through to /proc.
+    }
+  }
+  return (await readProcessCpu(w.proc.pid))?.cpuSeconds ?? 0;
+}
+
 export function createLocalSampler(platform: LocalPlatform): Sampler {
   return {
     async sample(): Promise<Sample> {
@@ -70,6 +95,17 @@ export function createLocalSampler(platform: LocalPlatform): Sampler {
       const waypoints = [...platform.waypoints.values()];
       const scrapes = await Promise.all(waypoints.map(scrape));
       const cpu: CpuReading[] = await Promise.all(waypoints.map((w, i) => readWaypoint(w, scrapes[i])));
+      for (const w of waypoints) {
+        if (w.enforcement !== 'modelled') continue;
+        // What the stand-in itself costs this host, beside the modelled Envoy CPU it is charged.
+        const cpuSeconds = await standInCpuSeconds(w);
+        cpu.push({
+          component: `waypoint process ${w.key}`,
+          kind: 'other',
+          namespace: w.config.namespace,
+          cpuSeconds,
+        });
+      }
       for (const b of platform.bookinfo.values()) {
         const p = await readProcessCpu(b.proc.pid);
         cpu.push({

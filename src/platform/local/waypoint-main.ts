@@ -1,7 +1,8 @@
 /** Child entry: one waypoint process (`node --import tsx waypoint-main.ts '<json WaypointConfig>'`). */
-import { announceReady, exitWithParent, readConfigArg } from './child-entry.ts';
+import { announceReady, exitWithParent, raiseComponentPriority, readConfigArg } from './child-entry.ts';
 import { startWaypointServer, type WaypointConfig } from './waypoint-server.ts';
 
+raiseComponentPriority();
 const config = readConfigArg<WaypointConfig>();
 const running = await startWaypointServer(config);
 exitWithParent(() => running.close());

@@ -20,6 +20,8 @@ import {
   serviceKey,
 } from './destination.ts';
 import { EmulatedQuota } from './quota-emulation.ts';
+import { CFS_PERIOD_MS } from './model-constants.ts';
+import { ModelledCpu } from './modelled-cpu.ts';
 import { RawPool } from './raw-pool.ts';
 import { createRawHttpServer, type RawIncoming, type RawOutgoing } from './raw-server.ts';
 import { formatWaypointStats, WaypointStats } from './waypoint-stats.ts';
@@ -45,6 +47,11 @@ export interface WaypointConfig {
   policies: PolicySpec[];
   /** Enforce the CPU limit in-process (no cgroup available). */
   emulateQuota: boolean;
+  /**
+   * Envoy's CPU, modelled: each request charges `hopMs`, each wakeup `wakeMs`, against a quota of `cores`
+   * per CFS period (cpuLimit is then the stand-in's real quota, normally none).
+   */
+  modelledCpu?: { cores: number; hopMs: number; wakeMs: number };
   /**
    * Requests sent through the proxy to a private echo upstream before it reports ready, so V8's JIT
    * warm-up (an artefact of the stand-in; Envoy is native code) is not billed to the CPU quota.
@@ -162,8 +169,14 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
   const overflow = (): RawOutgoing =>
     local(503, 'upstream connect error or disconnect/reset before headers. reset reason: overflow', 'UO');
 
+  // Created after the warm-up, like the emulated quota.
+  let modelled: ModelledCpu | null = null;
+  const hopMs = config.modelledCpu?.hopMs ?? 0;
   const handle = async (req: RawIncoming): Promise<RawOutgoing> => {
     quota?.check();
+    // Envoy spends its CPU on every request it handles, local replies included, before deciding.
+    const held = modelled?.charge(hopMs);
+    if (held) await held;
     const conn = req.connection.data as { internalSlot?: boolean };
     // Istio 1.24: the load's downstream connection needs an internal upstream connection first.
     if (internal && !conn.internalSlot && req.headers.get(SOURCE_SA_HEADER) === LOADGEN_SA) {
@@ -250,6 +263,13 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
     if (req.url === '/stats/prometheus') {
       stats.gauges.envoy_http_downstream_cx_active = data.connections;
       if (internal) stats.gauges.meshbench_internal_cluster_cx_active = internal.active;
+      if (modelled) {
+        const m = modelled.stats;
+        stats.gauges.meshbench_modelled_cpu_seconds = m.usageSeconds;
+        stats.gauges.meshbench_modelled_cpu_nr_periods = m.periods;
+        stats.gauges.meshbench_modelled_cpu_nr_throttled = m.throttledPeriods;
+        stats.gauges.meshbench_modelled_cpu_throttled_seconds = m.throttledSeconds;
+      }
       if (quota) {
         stats.gauges.meshbench_emulated_cpu_nr_periods = quota.stats.periods;
         stats.gauges.meshbench_emulated_cpu_nr_throttled = quota.stats.throttledPeriods;
@@ -274,11 +294,13 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
     inflight.clear();
   }
   if (config.emulateQuota) quota = new EmulatedQuota(config.cpuLimit);
+  if (config.modelledCpu) modelled = new ModelledCpu({ ...config.modelledCpu, periodMs: CFS_PERIOD_MS });
   return {
     port,
     adminPort,
     stats,
     async close() {
+      modelled?.close();
       admin.closeAllConnections();
       await Promise.all([
         data.close(),

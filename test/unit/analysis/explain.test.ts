@@ -211,6 +211,22 @@ describe('rule cpu-limit', () => {
     ]);
   });
 
+  it("says 'modelled' when the limit is the local model's charged Envoy CPU", () => {
+    const series = {
+      ...cpu([
+        [1, 0.2, 0.9],
+        [2, 0.2, 0.95],
+      ]),
+      limitCores: 0.2,
+      enforcement: 'modelled' as const,
+    };
+    const hit = cpuLimitOf(series);
+    expect(hit).toMatchObject({ t: 1, limitCores: 0.2, modelled: true });
+    expect(explainLimits(variant({ cpu: [series] }))[0].text).toContain(
+      'reached its modelled CPU limit (0.2 cores) at t=1.0 s',
+    );
+  });
+
   it('does not count one busy second: the stretch must last two samples', () => {
     const spike = cpu([
       [1, 0.45, 0],

@@ -23,7 +23,7 @@ describe('local calibration', () => {
   it('measures the dedicated load and sets quota = demand / utilization on every waypoint', async () => {
     const plan = buildPlan({
       load: { model: 'open', rate: 100, connections: 10, duration: '3s' },
-      platforms: { local: { calibrate: true, utilization: 0.5 } },
+      platforms: { local: { cpu: 'host', calibrate: true, utilization: 0.5 } },
     });
     platform = createLocalPlatform();
     await platform.up(plan);

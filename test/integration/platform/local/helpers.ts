@@ -30,8 +30,9 @@ export function buildPlan(
       waypoint: { cpuLimit: 0.5, maxConnections: 50, maxPendingRequests: 50, maxRequests: 50, ...waypoint },
     },
     policy: { methods: ['GET'], sourceNamespaces: ['ns-1', 'ns-2'] },
-    // These tests exercise the envelope as given; calibration has its own test.
-    platforms: { local: { calibrate: false } },
+    // These tests exercise the host envelope as given (a real or emulated quota of cpuLimit); calibration
+    // and the modelled CPU have their own tests.
+    platforms: { local: { cpu: 'host', calibrate: false } },
     ...overrides,
   };
   const valid = validateSuite(raw, 'inline');

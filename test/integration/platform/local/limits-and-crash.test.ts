@@ -14,8 +14,9 @@ async function start(
   waypoint: Record<string, unknown>,
   variantName = 'dedicated',
   enforcement: 'auto' | 'emulated' = 'auto',
+  overrides: Parameters<typeof buildPlan>[0] = {},
 ) {
-  const plan = buildPlan({}, waypoint);
+  const plan = buildPlan(overrides, waypoint);
   platform = createLocalPlatform({ enforcement });
   await platform.up(plan);
   await platform.apply(plan.variants.find((v) => v.name === variantName)!.topology);
@@ -130,6 +131,51 @@ describe('CPU limit enforcement', () => {
       expect(cpu.enforcement).toBe('emulated');
       expect(cpu.throttledPeriods).toBeGreaterThan(0);
       expect(cpu.periods).toBeGreaterThanOrEqual(cpu.throttledPeriods! - 1);
+    } finally {
+      await Promise.all(clients.map((c) => c.destroy()));
+    }
+  });
+});
+
+describe('modelled CPU (the default)', () => {
+  it("charges Envoy's cost per request against the modelled quota; the stand-in's own CPU is shown beside it", async () => {
+    // 50 req/s at utilization 0.5 of 0.05 cores: 0.5 ms of modelled CPU per request, 5 ms per 100 ms
+    // period. Eight connections sending back to back ask far more: the waypoint is held at its limit.
+    const p = await start({ cpuLimit: 0.05 }, 'dedicated', 'auto', {
+      platforms: { local: { cpu: 'modelled', utilization: 0.5 } },
+    });
+    expect(p.calibration).toMatchObject({ method: 'modelled', quotaCores: 0.05, cpuMsPerRequest: 0.5 });
+    const wp = p.waypoints.get('ns-1/waypoint')!;
+    expect(wp.enforcement).toBe('modelled');
+    // No real quota on the stand-in: its cgroup, if any, has every core.
+    expect(wp.config.cpuLimit).toBe(0);
+    const clients = Array.from({ length: 8 }, () => new Client(`http://127.0.0.1:${wp.proc.ready.port}`));
+    let sent = 0;
+    try {
+      const end = Date.now() + 2000;
+      await Promise.all(
+        clients.map(async (c) => {
+          while (Date.now() < end) {
+            await send(c, 'productpage', '/productpage');
+            sent++;
+          }
+        }),
+      );
+      const s = await p.sampler().sample();
+      const cpu = s.cpu.find((c) => c.component === 'waypoint ns-1/waypoint')!;
+      expect(cpu.enforcement).toBe('modelled');
+      expect(cpu.limitCores).toBe(0.05);
+      expect(cpu.throttledPeriods).toBeGreaterThan(5);
+      // Throughput is the quota's: 5 ms per period at 0.5 ms per productpage request (its 3⅔ hops; less
+      // when a wakeup is shared) is 10–14 requests per period, ~20 periods in 2 s. Unlimited, eight
+      // connections against the modelled service times would send ~230 a second.
+      expect(sent).toBeLessThan(14 * 22);
+      expect(sent).toBeGreaterThan(8 * 20);
+      // Charged CPU never runs ahead of the quota by more than one period's worth.
+      expect(cpu.cpuSeconds).toBeLessThanOrEqual((0.05 * (cpu.periods! + 1) * 100) / 1000 + 0.001);
+      const own = s.cpu.find((c) => c.component === 'waypoint process ns-1/waypoint')!;
+      expect(own.kind).toBe('other');
+      expect(own.cpuSeconds).toBeGreaterThan(0);
     } finally {
       await Promise.all(clients.map((c) => c.destroy()));
     }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildCalibration,
+  buildModelledCalibration,
   describeCalibration,
+  modelledCharges,
   resolveServiceTimes,
   resolveUtilization,
 } from '../../../../src/platform/local/calibration.ts';
@@ -9,6 +11,8 @@ import {
   DEFAULT_SERVICE_TIMES,
   defaultUtilization,
   ENVOY_CPU_MS_PER_REQUEST,
+  HOPS_PER_REQUEST,
+  WAKEUP_SHARE,
 } from '../../../../src/platform/local/model-constants.ts';
 import { drawServiceTime } from '../../../../src/platform/local/service-time.ts';
 
@@ -23,10 +27,22 @@ describe('the article-derived utilization', () => {
   });
   it('a suite value wins over the derived one', () => {
     expect(
-      resolveUtilization({ utilization: 0.4, calibrate: true, serviceTimes: {}, modelledCpuLimit: 2 }),
+      resolveUtilization({
+        utilization: 0.4,
+        cpu: 'host',
+        calibrate: true,
+        serviceTimes: {},
+        modelledCpuLimit: 2,
+      }),
     ).toEqual({ utilization: 0.4, source: 'suite' });
     expect(
-      resolveUtilization({ calibrate: true, serviceTimes: {}, modelledCpuLimit: 2, modelledRate: 6500 }),
+      resolveUtilization({
+        cpu: 'host',
+        calibrate: true,
+        serviceTimes: {},
+        modelledCpuLimit: 2,
+        modelledRate: 6500,
+      }),
     ).toEqual({ utilization: 0.595, source: 'article' });
   });
 });
@@ -86,9 +102,54 @@ describe('buildCalibration', () => {
   });
 });
 
+describe('the modelled envelope', () => {
+  const reference = {
+    utilization: 0.595,
+    utilizationSource: 'article' as const,
+    modelledCpuLimit: 2,
+    scale: 0.1,
+    rate: 650,
+  };
+  it("is the article's Envoy cost against cpuLimit × scale: the same at every scale", () => {
+    const c = buildModelledCalibration(reference);
+    expect(c).toMatchObject({ method: 'modelled', quotaCores: 0.2, demandCores: 0.119, wakeShare: 0.3 });
+    // 0.595 of 0.2 cores at 650 req/s is the article's 2 / (1.68 × 6500) s per request.
+    expect(c.cpuMsPerRequest).toBeCloseTo(ENVOY_CPU_MS_PER_REQUEST, 3);
+    const full = buildModelledCalibration({ ...reference, scale: 1, rate: 6500 });
+    expect(full.quotaCores).toBe(2);
+    expect(full.cpuMsPerRequest).toBeCloseTo(c.cpuMsPerRequest ?? 0, 5);
+  });
+  it('a higher utilization charges more per request, the quota stays', () => {
+    const c = buildModelledCalibration({ ...reference, utilization: 0.64, utilizationSource: 'suite' });
+    expect(c.quotaCores).toBe(0.2);
+    expect(c.cpuMsPerRequest).toBeCloseTo((0.64 * 0.2 * 1000) / 650, 4);
+  });
+  it('splits a hop into its own cost and its share of a wakeup', () => {
+    const c = buildModelledCalibration(reference);
+    const charges = modelledCharges(c);
+    const perHop = (c.cpuMsPerRequest ?? 0) / HOPS_PER_REQUEST;
+    expect(charges.cores).toBe(0.2);
+    expect(charges.hopMs + charges.wakeMs).toBeCloseTo(perHop, 5);
+    expect(charges.wakeMs / perHop).toBeCloseTo(WAKEUP_SHARE, 3);
+  });
+  it('without a rate (closed loop) charges the article cost per request', () => {
+    const c = buildModelledCalibration({ ...reference, rate: undefined });
+    expect(c.cpuMsPerRequest).toBeCloseTo(ENVOY_CPU_MS_PER_REQUEST, 4);
+    expect(c.demandCores).toBeUndefined();
+  });
+  it('says what it charges, and that the stand-in is not limited', () => {
+    const line = describeCalibration(buildModelledCalibration(reference));
+    expect(line).toContain('modelled quota 0.2 cores per 100 ms period');
+    expect(line).toMatch(/0\.183\d* ms of Envoy CPU per request/);
+    expect(line).toContain('30% of it once per wakeup');
+    expect(line).toContain('measured, not limited');
+  });
+});
+
 describe('service times', () => {
   it('defaults fill what the suite leaves out', () => {
     const t = resolveServiceTimes({
+      cpu: 'host',
       calibrate: true,
       modelledCpuLimit: 2,
       serviceTimes: { reviews: { meanMs: 20, distribution: 'fixed', cv: 0 } },
