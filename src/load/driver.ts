@@ -7,7 +7,7 @@ import { percentileMs } from '../metrics/histogram.ts';
 import { buildLoadResult } from './build-result.ts';
 import { checkSchedule, resolveWorkers } from './check-schedule.ts';
 import { runClosedLoop } from './closed-loop.ts';
-import { clock, type EngineRunInput, PacedEngine } from './paced-engine.ts';
+import { clock, type EngineRunInput, PacedEngine, type WarmupTiming } from './paced-engine.ts';
 import { raiseGeneratorPriority } from './priority.ts';
 import type { EngineTally, WindowSnapshot } from './tally.ts';
 import type { LoadDriver, LoadProgress, LoadResult, LoadSchedule } from './types.ts';
@@ -44,7 +44,7 @@ function progressOf(tenant: string, t: number, w: WindowSnapshot): LoadProgress 
 }
 
 /** Checks the schedule and opens (and warms) its connections; throws MeshbenchError on a bad schedule. */
-async function prepareSchedule(schedule: LoadSchedule): Promise<PreparedSchedule> {
+async function prepareSchedule(schedule: LoadSchedule, warmup?: WarmupTiming): Promise<PreparedSchedule> {
   const problem = checkSchedule(schedule);
   if (problem) throw problem;
   const workers = resolveWorkers(schedule);
@@ -60,11 +60,11 @@ async function prepareSchedule(schedule: LoadSchedule): Promise<PreparedSchedule
       schedule,
       Array.from({ length: schedule.connections }, (_, i) => i),
     );
-    await engine.prepare();
+    await engine.prepare(warmup);
     run = (input) => engine.run(input);
     close = () => engine.close();
   } else {
-    const shards = new WorkerShards(schedule, workers);
+    const shards = new WorkerShards(schedule, workers, undefined, warmup);
     await shards.prepare();
     run = (input) => shards.run(input);
     close = () => shards.close();
@@ -105,13 +105,18 @@ export async function runSchedule(
   return prepared.start({ ...opts, startAt: opts.startAt ?? clock() + START_LEAD_MS });
 }
 
+/** Lead and spacing of the interleaved warm-ups of tenants starting together. */
+const TOGETHER_LEAD_MS = 2000;
+const TOGETHER_SPACING_MS = 2;
+
 /** Marks a tenant left unprepared because one starting before it failed. */
 const NOT_PREPARED = new Error('not prepared: a tenant starting earlier failed');
 
 /**
- * Opens the tenants' connections in the order they start (those starting together, together), as
- * separate load generators started one after the other would: a tenant starting later never takes a
- * limited resource (a waypoint's connection slots) from one that started before it.
+ * Opens the tenants' connections in the order they start, as separate load generators started one after
+ * the other would: a tenant starting later never takes a limited resource (a waypoint's connection slots)
+ * from one that started before it. Tenants starting together open theirs interleaved (connection i of
+ * each at the same moment), as simultaneous generators race for them.
  */
 async function prepareInStartOrder(
   names: string[],
@@ -121,7 +126,10 @@ async function prepareInStartOrder(
   const offsets = [...new Set(names.map((n) => schedules[n].startOffsetMs))].sort((a, b) => a - b);
   for (const offset of offsets) {
     const group = names.map((n, i) => [n, i] as const).filter(([n]) => schedules[n].startOffsetMs === offset);
-    const settled = await Promise.allSettled(group.map(([n]) => prepareSchedule(schedules[n])));
+    // Past the worker threads' start-up, so no tenant's connections go first for booting faster.
+    const warmup =
+      group.length > 1 ? { at: clock() + TOGETHER_LEAD_MS, spacingMs: TOGETHER_SPACING_MS } : undefined;
+    const settled = await Promise.allSettled(group.map(([n]) => prepareSchedule(schedules[n], warmup)));
     group.forEach(([, i], k) => {
       out[i] = settled[k];
     });

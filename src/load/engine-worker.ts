@@ -1,12 +1,13 @@
 /** Worker-thread entry: drives one share of a schedule's connections and posts its tally back. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeHistogram } from '../metrics/histogram.ts';
-import { PacedEngine } from './paced-engine.ts';
+import { PacedEngine, type WarmupTiming } from './paced-engine.ts';
 import type { LoadSchedule } from './types.ts';
 
 export interface WorkerInit {
   schedule: LoadSchedule;
   indices: number[];
+  warmup?: WarmupTiming;
 }
 export type WorkerCommand = { type: 'start'; startAt: number } | { type: 'abort' };
 export type WorkerMessage =
@@ -16,7 +17,7 @@ export type WorkerMessage =
 
 const port = parentPort;
 if (port) {
-  const { schedule, indices } = workerData as WorkerInit;
+  const { schedule, indices, warmup } = workerData as WorkerInit;
   const engine = new PacedEngine(schedule, indices);
   const abort = new AbortController();
   const post = (m: WorkerMessage) => port.postMessage(m);
@@ -39,6 +40,6 @@ if (port) {
     post({ type: 'done', tally });
     port.close();
   });
-  await engine.prepare();
+  await engine.prepare(warmup);
   post({ type: 'ready' });
 }

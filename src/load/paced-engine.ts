@@ -15,6 +15,15 @@ import type { LoadSchedule } from './types.ts';
 /** Epoch ms with sub-ms resolution; comparable across worker threads. */
 export const clock = (): number => performance.timeOrigin + performance.now();
 
+/**
+ * When each connection's warm-up request goes: connection i at `at + i × spacingMs` (clock time), so
+ * tenants that start together open their connections interleaved, as simultaneous generators race.
+ */
+export interface WarmupTiming {
+  at: number;
+  spacingMs: number;
+}
+
 /** Longest wait for the per-connection warm-up requests before the schedule starts. */
 const WARMUP_REQUEST_MAX_MS = 2000;
 /** A request due before the end may still be sent this long after it (a timer firing late at the edge). */
@@ -171,22 +180,26 @@ export class PacedEngine {
   }
 
   /** One unrecorded request per connection (as Fortio does) so connection set-up is not measured. */
-  async prepare(): Promise<void> {
+  async prepare(warmup?: WarmupTiming): Promise<void> {
     const limit = Math.min(this.schedule.timeoutMs, WARMUP_REQUEST_MAX_MS);
     let failed = 0;
     await Promise.all(
       this.conns.map(
         (c) =>
           new Promise<void>((resolve) => {
-            const timer = setTimeout(() => c.transport.abort(TIMEOUT_ERROR), limit);
-            c.onDone = (err) => {
-              clearTimeout(timer);
-              c.status = 0;
-              if (err) failed++;
-              // Let the transport finish its own clean-up before the run's first send.
-              setImmediate(resolve);
+            const send = () => {
+              const timer = setTimeout(() => c.transport.abort(TIMEOUT_ERROR), limit);
+              c.onDone = (err) => {
+                clearTimeout(timer);
+                c.status = 0;
+                if (err) failed++;
+                // Let the transport finish its own clean-up before the run's first send.
+                setImmediate(resolve);
+              };
+              c.transport.send();
             };
-            c.transport.send();
+            if (!warmup) return send();
+            setTimeout(send, Math.max(0, warmup.at + c.index * warmup.spacingMs - clock()));
           }),
       ),
     );

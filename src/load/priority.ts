@@ -3,6 +3,7 @@
  * kernel deschedules something else first (a descheduled generator shows up as generator lag, an invalid result).
  * The local mesh's components ask for a smaller raise, so the generator still comes first.
  */
+import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 /** The nice value asked for (root or CAP_SYS_NICE can lower nice; others keep their own). */
@@ -23,9 +24,20 @@ export interface GeneratorPriority {
 
 const reasonOf = (e: unknown) => (e as { code?: string }).code ?? (e as Error).message ?? String(e);
 
+/** This process's thread ids (Linux); just the calling thread (0) elsewhere. */
+function ownThreads(): number[] {
+  try {
+    return readdirSync('/proc/self/task').map(Number).filter(Number.isInteger);
+  } catch {
+    return [0];
+  }
+}
+
 /**
- * Raises the calling thread's priority to `nice` (on Linux a nice value is per thread: call it before
- * worker threads start, which inherit it). Never throws: a refusal (EACCES, EPERM) is only noted.
+ * Raises the priority of every thread of this process to `nice` — on Linux a nice value is per thread,
+ * and V8's garbage-collection helpers, which a pause waits for, are threads of their own; threads started
+ * later (workers) inherit the raise from the thread that starts them. Never throws: a refusal (EACCES,
+ * EPERM) is only noted.
  */
 export function raisePriority(nice: number, who: string): GeneratorPriority {
   const unchanged = (note: string): GeneratorPriority => ({ note, restore: () => {} });
@@ -41,13 +53,27 @@ export function raisePriority(nice: number, who: string): GeneratorPriority {
   } catch (e) {
     return unchanged(`could not raise the ${who}'s priority: ${reasonOf(e)} (stays at nice ${before})`);
   }
+  const raised: Array<{ tid: number; before: number }> = [];
+  for (const tid of ownThreads()) {
+    if (tid === 0 || tid === process.pid) continue;
+    try {
+      const was = getPriority(tid);
+      if (was <= nice) continue;
+      setPriority(tid, nice);
+      raised.push({ tid, before: was });
+    } catch {
+      // The thread ended meanwhile, or refused: the main thread's raise is what matters most.
+    }
+  }
   return {
     note: `${who} at nice ${nice}`,
     restore: () => {
-      try {
-        setPriority(0, before);
-      } catch {
-        // Lowering one's own priority is always allowed; nothing to do if the thread is gone.
+      for (const t of [{ tid: 0, before }, ...raised]) {
+        try {
+          setPriority(t.tid, t.before);
+        } catch {
+          // Lowering a priority is always allowed; nothing to do if the thread is gone.
+        }
       }
     },
   };

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { decodeHistogram, mergeHistograms } from '../metrics/histogram.ts';
 import type { WorkerCommand, WorkerInit, WorkerMessage } from './engine-worker.ts';
-import { type EngineRunInput, nominalAt, pacing } from './paced-engine.ts';
+import { type EngineRunInput, nominalAt, pacing, type WarmupTiming } from './paced-engine.ts';
 import { type EngineTally, mergeTallies, TallyRecorder } from './tally.ts';
 import type { LoadSchedule } from './types.ts';
 
@@ -35,11 +35,13 @@ export class WorkerShards {
     workers: number,
     /** The module each worker runs (a seam for tests; default: the engine worker). */
     entry: (w: number) => URL = workerEntry,
+    /** When the warm-up requests go (default: at once). */
+    warmup?: WarmupTiming,
   ) {
     for (let w = 0; w < workers; w++) {
       const indices: number[] = [];
       for (let i = w; i < schedule.connections; i += workers) indices.push(i);
-      const worker = new Worker(entry(w), { workerData: { schedule, indices } satisfies WorkerInit });
+      const worker = new Worker(entry(w), { workerData: { schedule, indices, warmup } satisfies WorkerInit });
       let onReady!: () => void;
       const ready = new Promise<void>((r) => {
         onReady = r;

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDelayServer } from '../../../bench/servers/delay-server.ts';
@@ -122,19 +123,33 @@ describe('late requests: backpressure vs generator lag', () => {
     const srv = await startDelayServer({ delayMs: 1 });
     try {
       const niceBefore = getPriority(0);
+      const others = () =>
+        readdirSync('/proc/self/task')
+          .map(Number)
+          .filter((tid) => tid !== process.pid)
+          .map((tid) => getPriority(tid));
+      const othersBefore = others();
+      let during: number[] = [];
       const out = await createLocalLoadDriver().run({
-        schedules: { a: schedule({ url: srv.url, rate: 50, connections: 5, durationMs: 500 }) },
+        schedules: { a: schedule({ url: srv.url, rate: 50, connections: 5, durationMs: 1500 }) },
+        onProgress: () => {
+          during = others();
+        },
       });
       const notes = out.a.engine.notes;
-      if (process.getuid?.() === 0 && niceBefore > GENERATOR_NICE)
+      if (process.getuid?.() === 0 && niceBefore > GENERATOR_NICE) {
         expect(notes).toContain(`load generator at nice ${GENERATOR_NICE}`);
-      else
+        // Every thread of the process, V8's helpers included, not only the one that asked.
+        expect(during.length).toBeGreaterThan(0);
+        expect(during.every((n) => n === GENERATOR_NICE)).toBe(true);
+      } else
         expect(
           notes.some((n) =>
             /^(load generator at nice|could not raise the load generator's priority)/.test(n),
           ),
         ).toBe(true);
       expect(getPriority(0)).toBe(niceBefore);
+      expect(others().slice(0, othersBefore.length)).toEqual(othersBefore);
     } finally {
       await srv.close();
     }

@@ -19,6 +19,17 @@ async function startRecordingServer() {
   return { ...(await listen(server)), arrivals };
 }
 
+/** A server that records which tenant (x-tenant) sent each request, in arrival order. */
+async function startOrderServer() {
+  const order: string[] = [];
+  const server = createServer((req, res) => {
+    order.push(String(req.headers['x-tenant']));
+    req.resume();
+    res.end('ok');
+  });
+  return { ...(await listen(server)), order };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 describe('paced engine pacing', () => {
@@ -100,6 +111,37 @@ describe('paced engine pacing', () => {
       expect(out.b.outcomes.ok).toBe(75);
       expect(progress).toContain('a');
       expect(progress).toContain('b');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('opens connections in start order; tenants starting together open theirs interleaved', async () => {
+    const srv = await startOrderServer();
+    try {
+      const one = (tenant: string, over: { startOffsetMs?: number; thread?: boolean } = {}) =>
+        schedule({
+          url: srv.url,
+          headers: { 'x-tenant': tenant },
+          rate: 20,
+          connections: 20,
+          durationMs: 200,
+          ...over,
+        });
+      // a and b start together (b in a worker thread, which boots slower); c starts later.
+      await createLocalLoadDriver().run({
+        schedules: { a: one('a'), b: one('b', { thread: true }), c: one('c', { startOffsetMs: 100 }) },
+      });
+      // The first 60 requests are the warm-ups, one per connection.
+      const warmups = srv.order.slice(0, 60);
+      expect(warmups.slice(40).every((t) => t === 'c')).toBe(true);
+      const together = warmups.slice(0, 40);
+      // Interleaved, as a race: not one tenant's block after the other's (one switch), but several
+      // switches and both tenants in the first half.
+      const switches = together.filter((t, i) => i > 0 && t !== together[i - 1]).length;
+      expect(switches).toBeGreaterThanOrEqual(3);
+      expect(together.slice(0, 20).filter((t) => t === 'a').length).toBeGreaterThanOrEqual(3);
+      expect(together.slice(0, 20).filter((t) => t === 'b').length).toBeGreaterThanOrEqual(3);
     } finally {
       await srv.close();
     }
