@@ -183,12 +183,19 @@ function overflowOf(stats: readonly StatsSeries[]): { overflow: number; byCounte
 }
 
 /**
- * A CPU series cut to the seconds the load was measured (the first tenant's warm-up end to the last
- * tenant's end), so a waypoint's average is its load, not its idle start and tail.
+ * A CPU series cut to the seconds the load was measured (the first warm-up end to the last end of the
+ * tenants the waypoint serves, else of all), so a waypoint's average is its load, not its idle start
+ * and tail.
  */
-function measuredCpu(c: CpuSeries, v: Pick<VariantResult, 'tenants'>): CpuSeries {
-  if (v.tenants.length === 0) return c;
-  const s = v.tenants.map((t) => t.load.schedule);
+function measuredCpu(
+  c: CpuSeries,
+  v: Pick<VariantResult, 'tenants'>,
+  served?: Map<string, string>,
+): CpuSeries {
+  const own = v.tenants.filter((t) => served?.get(t.tenant) === c.component);
+  const tenants = own.length ? own : v.tenants;
+  if (tenants.length === 0) return c;
+  const s = tenants.map((t) => t.load.schedule);
   const fromS = Math.min(...s.map((x) => x.startOffsetMs + x.warmupMs)) / 1000;
   const toS = Math.max(...s.map((x) => x.startOffsetMs + x.durationMs)) / 1000;
   const points = c.points.filter((p) => p.t >= fromS && p.t <= toS);
@@ -276,12 +283,12 @@ function summarizeVariant(
     runs.flatMap((v) => v.cpu.filter((c) => c.kind === 'waypoint').map((c) => c.component)),
   );
   const waypoints: WaypointSummary[] = components.map((component) => {
-    const series = runs.flatMap((v) =>
-      v.cpu.filter((c) => c.component === component).map((c) => measuredCpu(c, v)),
+    const series = runs.flatMap((v, i) =>
+      v.cpu.filter((c) => c.component === component).map((c) => measuredCpu(c, v, served[i])),
     );
     const first = series[0];
-    const perRepeat = runs.map((v) => {
-      const cpu = v.cpu.filter((c) => c.component === component).map((c) => measuredCpu(c, v));
+    const perRepeat = runs.map((v, i) => {
+      const cpu = v.cpu.filter((c) => c.component === component).map((c) => measuredCpu(c, v, served[i]));
       return { repeat: v.repeat, ...summarizeWaypoint(cpu, statsFor(v, component, cpu[0]?.namespace)) };
     });
     const allStats = runs.flatMap((v) => statsFor(v, component, first?.namespace));
