@@ -17,6 +17,23 @@ import type { RunnerOutput } from './engine-runner.ts';
 import { parseHeyCsv, parseWrk } from './engine-peers.ts';
 
 const argv = process.argv.slice(2);
+const USAGE = `Usage: npm run -s bench:engine -- [--json] [--duration 20s] [--rate 6500] [--connections 650]
+  [--scenarios fixed,mixed] [--tools meshbench,autocannon,hey,wrk,wrk-matched,meshbench-w2,meshbench-undici] [--no-stall]
+
+Engine fidelity and cost against peers measured in the same run (about five minutes with the defaults).
+Human table on stderr; with --json the result on stdout.
+`;
+// Help must never start a five-minute benchmark; neither may a flag this benchmark does not know.
+const KNOWN = new Set(['--json', '--duration', '--rate', '--connections', '--scenarios', '--tools', '--no-stall']);
+if (argv.includes('--help') || argv.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const unknown = argv.filter((a, i) => a.startsWith('-') && !KNOWN.has(a) && !KNOWN.has(argv[i - 1] ?? ''));
+if (unknown.length) {
+  process.stderr.write(`bench:engine: unknown flag ${unknown[0]}\n\n${USAGE}`);
+  process.exit(2);
+}
 const flag = (name: string) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : undefined;

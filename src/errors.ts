@@ -16,7 +16,11 @@ export const ExitCode = {
   invalidSuite: 104,
   aborted: 105,
   targetUnreachable: 106,
+  /** The run's record could not be written (full or vanished results filesystem); the terminal has it. */
+  resultsWrite: 107,
   platformFailure: 110,
+  /** A variant's preflight probes found the experiment is not what the suite says (policy, path). */
+  preflightFailed: 111,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -30,6 +34,8 @@ export const ErrorCodes = {
   INVALID_URL: ExitCode.usage,
   RESULTS_DIR: ExitCode.usage,
   RESULT_FILE: ExitCode.usage,
+  RESULTS_WRITE: ExitCode.resultsWrite,
+  FD_LIMIT: ExitCode.usage,
   SUITE_NOT_FOUND: ExitCode.invalidSuite,
   SUITE_IMPORT_FAILED: ExitCode.invalidSuite,
   SUITE_SYNTAX: ExitCode.invalidSuite,
@@ -43,6 +49,7 @@ export const ErrorCodes = {
   PLATFORM_UNAVAILABLE: ExitCode.platformFailure,
   KUBECONFIG: ExitCode.platformFailure,
   SUBPROCESS_FAILED: ExitCode.platformFailure,
+  PREFLIGHT_FAILED: ExitCode.preflightFailed,
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 
@@ -95,6 +102,8 @@ export function showValue(value: unknown): string {
   let s: string;
   if (typeof value === 'string') s = JSON.stringify(value);
   else if (value === undefined) s = 'nothing';
+  // JSON would show Infinity (a JSON 1e400) and NaN as null.
+  else if (typeof value === 'number' && !Number.isFinite(value)) s = String(value);
   else {
     try {
       s = JSON.stringify(value) ?? String(value);

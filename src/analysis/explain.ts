@@ -7,6 +7,7 @@ import { explainCpuHeadroom, explainLimits } from './explain-limits.ts';
 import type { Finding } from './finding.ts';
 import { errorClassWords, fmtCount, fmtMsWords, fmtShare, listWords } from './explain-words.ts';
 import type { RunSummary, TenantFigures, TenantSummary, VariantSummary } from './summary-types.ts';
+import { describeFailures, describePreflight } from '../topology/preflight.ts';
 
 export type { Finding } from './finding.ts';
 
@@ -159,10 +160,25 @@ export function explainLatencyShape(v: VariantSummary): Finding[] {
 const SEVERITY_ORDER: Record<Finding['severity'], number> = { limit: 0, warning: 1, info: 2 };
 
 /** Every rule over every variant, in plan order; within a variant limits first, then warnings, then context. */
+/** Rule preflight: what each variant's probes found before its load (policy answers, path crossed). */
+export function explainPreflight(runs: readonly VariantResult[]): Finding[] {
+  return runs.flatMap((r) => {
+    if (!r.preflight) return [];
+    const repeat = runs.length > 1 ? { repeat: r.repeat } : {};
+    const text = r.preflight.ok
+      ? describePreflight(r.preflight)
+      : `preflight FAILED, the variant was not measured: ${describeFailures(r.preflight).join('; ')}`;
+    return [
+      { variant: r.name, ...repeat, rule: 'preflight', severity: r.preflight.ok ? 'info' : 'warning', text },
+    ];
+  });
+}
+
 export function explainRun(result: RunResult, summary: RunSummary): Finding[] {
   return summary.variants.flatMap((v) => {
     const runs = result.variants.filter((r) => r.name === v.name).sort((a, b) => a.repeat - b.repeat);
     const findings = [
+      ...explainPreflight(runs),
       ...runs.flatMap((r) => explainLimits(r, runs.length > 1 ? r.repeat : undefined)),
       ...explainCpuHeadroom(v, runs),
       ...explainOverflowErrors(v),

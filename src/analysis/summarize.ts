@@ -79,6 +79,14 @@ function lateOf(loads: readonly LoadResult[]): TenantFigures['late'] {
   };
 }
 
+/** Failures of the generator's own machine, not the target's: out of file descriptors. */
+const HARNESS_ERROR_CODES = ['EMFILE', 'ENFILE'];
+
+function harnessErrorsOf(load: LoadResult): Record<string, number> {
+  const other = load.outcomes.other ?? {};
+  return Object.fromEntries(HARNESS_ERROR_CODES.flatMap((c) => (other[c] ? [[c, other[c]]] : [])));
+}
+
 /** generatorLag, late and validity of loads, the optional figures left out when not measured. */
 function latenessFigures(
   loads: readonly LoadResult[],
@@ -87,7 +95,14 @@ function latenessFigures(
   const generatorLag = generatorLagOf(loads);
   const late = lateOf(loads);
   const validity = mergeValidity(
-    loads.map((l, i) => ({ repeat: repeats?.[i], validity: evaluateValidity(generatorLagOf([l])) })),
+    loads.map((l, i) => ({
+      repeat: repeats?.[i],
+      validity: evaluateValidity(generatorLagOf([l]), {
+        completed: l.requests.completed,
+        incomplete: l.incomplete,
+        harnessErrors: harnessErrorsOf(l),
+      }),
+    })),
   );
   return { ...(generatorLag ? { generatorLag } : {}), ...(late ? { late } : {}), validity };
 }
@@ -218,7 +233,8 @@ export function summarizeWaypoint(cpu: readonly CpuSeries[], stats: readonly Sta
   const { overflow, byCounter } = overflowOf(stats);
   return {
     avgCores: cores.length ? cores.reduce((a, b) => a + b, 0) / cores.length : 0,
-    maxCores: cores.length ? Math.max(...cores) : 0,
+    // A loop, not Math.max(...cores): a 36 h run's ~130,000 points overflow the call stack as arguments.
+    maxCores: cores.reduce((m, c) => (c > m ? c : m), 0),
     throttledRatio,
     overflow,
     overflowByCounter: byCounter,

@@ -28,10 +28,34 @@ const ms = (v: number) => String(v >= 100 ? Math.round(v) : Number(v.toFixed(2))
 /** A share as a percentage, two significant digits: 0.25%, 14%. */
 const pct = (share: number) => `${Number((share * 100).toPrecision(2))}%`;
 
-/** Checks one repeat's figures against the bounds; no generator figures (other drivers) is valid. */
-export function evaluateValidity(generatorLag: GeneratorLagSummary | undefined): Validity {
-  if (!generatorLag) return { valid: true, reasons: [] };
+/** What of one repeat's load bears on validity besides the generator's lag. */
+export interface MeasuredLoad {
+  /** Requests completed (answered or failed) in the measured window. */
+  completed: number;
+  /** The load was cut short. */
+  incomplete?: boolean;
+  /** Requests that failed on the generator's own machine (EMFILE, ENFILE), by code. */
+  harnessErrors?: Record<string, number>;
+}
+
+/**
+ * Checks one repeat's figures against the bounds. Nothing measured, or a load cut short, is invalid too: a
+ * verdict must never pass on an empty or partial measurement. No generator figures (other drivers) and a
+ * full measurement is valid.
+ */
+export function evaluateValidity(
+  generatorLag: GeneratorLagSummary | undefined,
+  load?: MeasuredLoad,
+): Validity {
   const reasons: string[] = [];
+  if (load && load.completed === 0) reasons.push('no request was measured');
+  if (load?.incomplete) reasons.push('the load ended before its schedule (incomplete)');
+  for (const [code, n] of Object.entries(load?.harnessErrors ?? {}))
+    if (n > 0)
+      reasons.push(
+        `${n} request(s) failed with ${code} on the load generator's own machine (out of file descriptors), not the target's doing`,
+      );
+  if (!generatorLag) return { valid: reasons.length === 0, reasons };
   const enoughForP99 = (generatorLag.requests ?? Number.POSITIVE_INFINITY) >= GENERATOR_P99_MIN_REQUESTS;
   const enoughLate = (generatorLag.late ?? Number.POSITIVE_INFINITY) >= GENERATOR_LATE_MIN_COUNT;
   if (enoughForP99 && generatorLag.p99Ms > GENERATOR_LAG_P99_MAX_MS)

@@ -1,6 +1,6 @@
 /** Flag value checks shared by commands; each failure names the flag, the value and the fix. */
 import { MeshbenchError } from '../errors.ts';
-import { parseDuration } from '../suite/duration.ts';
+import { MAX_DURATION_MS, parseDuration } from '../suite/duration.ts';
 import { PLATFORMS, type PlatformName } from '../suite/schema.ts';
 import type { ValidSuite } from '../suite/validate.ts';
 
@@ -46,6 +46,12 @@ export function flagDuration(
 ): number | undefined {
   if (value === undefined) return undefined;
   const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+  if (ms !== undefined && ms > MAX_DURATION_MS)
+    throw new MeshbenchError(
+      'INVALID_FLAG',
+      `--${flag} must be at most ${MAX_DURATION_MS / 3_600_000}h, got ${JSON.stringify(value)}`,
+      { input: `--${flag}`, value, fix: `pass at most --${flag} ${MAX_DURATION_MS / 3_600_000}h` },
+    );
   if (ms === undefined || (opts.min !== undefined && ms < opts.min)) {
     throw new MeshbenchError(
       'INVALID_FLAG',

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { MeshbenchError, showValue } from '../errors.ts';
 import type { LoadSchedule } from './types.ts';
+import { redactUrl } from './redact.ts';
 
 /** Paced requests per second one event loop holds comfortably (measured: ~6.5k at ~0.45 core). */
 export const RATE_PER_WORKER = 8000;
@@ -19,9 +20,9 @@ export function checkSchedule(s: LoadSchedule): MeshbenchError | undefined {
   try {
     url = new URL(s.url);
   } catch (cause) {
-    return new MeshbenchError('INVALID_URL', `not a URL: ${showValue(s.url)}`, {
+    return new MeshbenchError('INVALID_URL', `not a URL: ${showValue(redactUrl(s.url))}`, {
       input: 'url',
-      value: s.url,
+      value: redactUrl(s.url),
       fix: 'give an absolute URL such as http://127.0.0.1:8080/',
       cause,
     });
@@ -29,10 +30,10 @@ export function checkSchedule(s: LoadSchedule): MeshbenchError | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     return new MeshbenchError(
       'INVALID_URL',
-      `unsupported scheme ${showValue(url.protocol)} in ${showValue(s.url)}`,
+      `unsupported scheme ${showValue(url.protocol)} in ${showValue(redactUrl(s.url))}`,
       {
         input: 'url',
-        value: s.url,
+        value: redactUrl(s.url),
         fix: 'use an http:// or https:// URL',
       },
     );

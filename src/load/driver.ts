@@ -8,6 +8,7 @@ import { buildLoadResult } from './build-result.ts';
 import { checkSchedule, resolveWorkers } from './check-schedule.ts';
 import { runClosedLoop } from './closed-loop.ts';
 import { clock, type EngineRunInput, PacedEngine, type WarmupTiming } from './paced-engine.ts';
+import { checkConnectionBudget } from './fd-limit.ts';
 import { raiseGeneratorPriority } from './priority.ts';
 import type { EngineTally, WindowSnapshot } from './tally.ts';
 import type { LoadDriver, LoadProgress, LoadResult, LoadSchedule } from './types.ts';
@@ -101,6 +102,7 @@ export async function runSchedule(
   schedule: LoadSchedule,
   opts: RunScheduleOptions = {},
 ): Promise<LoadResult> {
+  checkConnectionBudget(schedule.connections);
   const prepared = await prepareSchedule(schedule);
   return prepared.start({ ...opts, startAt: opts.startAt ?? clock() + START_LEAD_MS });
 }
@@ -150,6 +152,8 @@ export function createLocalLoadDriver(): LoadDriver {
       const priority = raiseGeneratorPriority();
       try {
         const names = Object.keys(schedules);
+        // Every tenant's connections live in this process: past its descriptor limit they fail as EMFILE.
+        checkConnectionBudget(names.reduce((a, n) => a + schedules[n].connections, 0));
         const settled = await prepareInStartOrder(names, schedules);
         const failed = settled.find(
           (s): s is PromiseRejectedResult => s.status === 'rejected' && s.reason !== NOT_PREPARED,

@@ -3,6 +3,7 @@ import type { LocalCalibration } from './local/calibration.ts';
 import type { LoadDriver } from '../load/types.ts';
 import type { RunPlan } from '../suite/plan.ts';
 import type { Topology } from '../topology/model.ts';
+import type { PreflightReport } from '../topology/preflight.ts';
 
 /** Where one tenant's load goes and what identifies it (local: the mesh client-side entry). */
 export interface TenantTarget {
@@ -69,6 +70,12 @@ export interface Platform {
   apply(topology: Topology): Promise<void>;
   /** Where each tenant's load goes under the current topology. */
   targets(): TenantTarget[];
+  /**
+   * Probes the applied topology against the one the suite says the variant has (`expected`): the L7
+   * policy answers as declared and each tenant's traffic crosses its waypoint. Platforms without
+   * probes leave it out.
+   */
+  preflight?(expected: Topology): Promise<PreflightReport>;
   sampler(): Sampler;
   loadDriver(): LoadDriver;
   info(): PlatformInfo;

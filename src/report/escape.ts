@@ -4,7 +4,10 @@ const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => HTML[c]);
+  // Control bytes (a terminal escape in a tenant name) have no business in a page; tab and newline stay.
+  return String(value)
+    .replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/g, '')
+    .replace(/[&<>"']/g, (c) => HTML[c]);
 }
 
 /** Escapes text for XML content and attributes; drops characters XML 1.0 cannot carry. */

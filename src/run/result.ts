@@ -5,6 +5,7 @@
 import type { LoadResult } from '../load/types.ts';
 import type { LocalCalibration } from '../platform/local/calibration.ts';
 import type { RunPlan } from '../suite/plan.ts';
+import type { PreflightReport } from '../topology/preflight.ts';
 
 export const RESULT_SCHEMA_VERSION = 1;
 
@@ -58,6 +59,8 @@ export interface VariantResult {
   stats: StatsSeries[];
   /** Why the variant failed, when it did (the run goes on to the next variant). */
   error?: { code: string; message: string };
+  /** The preflight probes before its load (absent when skipped or not supported by the platform). */
+  preflight?: PreflightReport;
 }
 
 export interface Verdict {

@@ -1,7 +1,7 @@
 /** The results directory (effects): results/<suite>/<UTC timestamp>-<id>/, never overwritten. */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile, access, constants, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { access, constants, lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { MeshbenchError } from '../errors.ts';
 
 /** UTC timestamp safe in file names: 20261129T043012Z. */
@@ -43,6 +43,32 @@ export async function ensureWritableDir(input: { dir: string; flag: string }): P
   }
 }
 
+/**
+ * Checks, before a run, that `file` can be written as a regular file: its folder is writable, and the path
+ * is not a directory, a device or a symlink (which would send the write somewhere else).
+ */
+export async function ensureWritableFile(input: { file: string; flag: string }): Promise<string> {
+  const file = resolve(input.file);
+  await ensureWritableDir({ dir: dirname(file), flag: input.flag });
+  const st = await lstat(file).catch(() => undefined);
+  const what = !st
+    ? undefined
+    : st.isSymbolicLink()
+      ? 'a symlink'
+      : st.isDirectory()
+        ? 'a directory'
+        : st.isFile()
+          ? undefined
+          : 'not a regular file';
+  if (what)
+    throw new MeshbenchError('RESULTS_DIR', `${input.flag} ${input.file} cannot be used: it is ${what}`, {
+      input: input.flag,
+      value: input.file,
+      fix: `pass ${input.flag} with the path of a new or regular file, e.g. ${input.flag} fortio.json`,
+    });
+  return file;
+}
+
 /** Creates a fresh run directory under `root`; fails with RESULTS_DIR naming the path and the fix. */
 export async function createRunDir(input: {
   root: string;
@@ -73,11 +99,27 @@ export async function createRunDir(input: {
   });
 }
 
-/** Writes a file atomically (temp file + rename), so a reader or a crash never sees half of it. */
+/**
+ * Writes a file atomically (temp file + rename), so a reader or a crash never sees half of it. On failure
+ * (a full or vanished filesystem) the temp file is removed and the error names the path and the cause.
+ */
 export async function writeFileAtomic(path: string, bytes: Buffer | string): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => {});
+    const { code, message } = e as NodeJS.ErrnoException;
+    throw new MeshbenchError('RESULTS_WRITE', `cannot write ${path}: ${code ?? message}`, {
+      input: path,
+      cause: e,
+      fix:
+        code === 'ENOSPC' || code === 'EDQUOT'
+          ? 'free space on that filesystem, or pass --results on another one'
+          : 'keep the results folder in place during the run, or pass --results with a writable folder',
+    });
+  }
 }
 
 /** Writes JSON atomically, so a crash never leaves half a result.json. */

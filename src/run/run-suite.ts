@@ -18,8 +18,10 @@ import type { RunPlan, VariantPlan } from '../suite/plan.ts';
 import type { RunEventListener } from './events.ts';
 import { baseVersions, readGit, readMachine } from './metadata.ts';
 import { RESULT_SCHEMA_VERSION, type RunResult, type VariantResult, type Verdict } from './result.ts';
+import { redactResult } from './redact-result.ts';
 import { createRunDir, writeJsonAtomic } from './results-dir.ts';
 import { buildCpuSeries, buildStatsSeries, sampleWindow } from './series.ts';
+import { describeFailures, describePreflight } from '../topology/preflight.ts';
 
 export interface RunSuiteOptions {
   plan: RunPlan;
@@ -36,6 +38,8 @@ export interface RunSuiteOptions {
   reports?: boolean;
   /** Sampling interval (default 1000 ms). */
   sampleIntervalMs?: number;
+  /** Run each variant's load without its preflight probes (default: probe). */
+  skipPreflight?: boolean;
 }
 
 export interface RunOutcome {
@@ -144,10 +148,22 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     variants: [],
     verdicts: [],
   };
-  await writeJsonAtomic(resultPath, result);
+  await writeJsonAtomic(resultPath, redactResult(result));
   onEvent({ type: 'run-start', dir, platform: plan.platform, variants: plan.variants.length });
 
   const log = (message: string) => onEvent({ type: 'log', message });
+  // A failed write (full or vanished results filesystem) never stops the run or loses a measurement: the
+  // result stays in memory, the summary and verdicts still print, and the run exits RESULTS_WRITE.
+  let writeError: MeshbenchError | undefined;
+  const persist = async () => {
+    try {
+      await writeJsonAtomic(resultPath, redactResult(result));
+    } catch (e) {
+      const err = asMeshbenchError(e, 'writing result.json failed');
+      if (!writeError) log(`${err.message}: the run goes on; its summary and verdicts will print here`);
+      writeError ??= err;
+    }
+  };
   let platform: Platform | undefined = options.platform;
   let runError: MeshbenchError | undefined;
   let aborted = false;
@@ -178,6 +194,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
         onEvent,
         expectedMs,
         intervalMs: options.sampleIntervalMs ?? 1000,
+        skipPreflight: options.skipPreflight === true,
         onLoadStart: () =>
           onEvent({
             type: 'variant-start',
@@ -192,7 +209,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
       // The local platform refines its calibration from a dedicated variant: keep the latest.
       const calibration = platform.info().calibration;
       if (calibration) result.meta.calibration = calibration;
-      await writeJsonAtomic(resultPath, result);
+      await persist();
       onEvent({
         type: 'variant-end',
         name: vr.name,
@@ -205,7 +222,13 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
         break;
       }
       if (vr.error) {
-        runError ??= new MeshbenchError(vr.error.code as 'PLATFORM_FAILED', vr.error.message);
+        runError ??= new MeshbenchError(vr.error.code as 'PLATFORM_FAILED', vr.error.message, {
+          ...(vr.error.code === 'PREFLIGHT_FAILED'
+            ? {
+                fix: 'check the policy and the topology the platform applied; --skip-preflight measures anyway',
+              }
+            : {}),
+        });
         // A crashed component leaves no platform for the next variant; a failed apply may not.
         if (crashed) break;
       }
@@ -250,11 +273,11 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   const input = buildReporterInput(result);
   const { summary, verdicts } = input;
   result.verdicts = verdicts;
-  await writeJsonAtomic(resultPath, result);
+  await persist();
   onEvent({ type: 'verdicts', verdicts });
 
   let reportFiles: string[] = [];
-  if (options.reports !== false) {
+  if (options.reports !== false && !writeError) {
     try {
       reportFiles = await writeReportFiles(dir, await buildReports(input));
     } catch (e) {
@@ -269,6 +292,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   let exitCode: ExitCode = ExitCode.ok;
   if (aborted) exitCode = ExitCode.aborted;
   else if (runError) exitCode = runError.exitCode;
+  else if (writeError) exitCode = writeError.exitCode;
   // A failed gate is still a failed gate; passed verdicts on an invalid result prove nothing.
   else if (verdicts.some((v) => !v.pass)) exitCode = ExitCode.thresholdsFailed;
   else if (invalid.length > 0) exitCode = ExitCode.resultInvalid;
@@ -280,7 +304,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     summary,
     invalid,
     reportFiles,
-    error: aborted ? undefined : runError,
+    error: aborted ? undefined : (runError ?? writeError),
   };
 }
 
@@ -300,6 +324,7 @@ async function runVariant(input: {
   onEvent: RunEventListener;
   expectedMs: number;
   intervalMs: number;
+  skipPreflight: boolean;
   /** Called once the topology is applied and load is about to start. */
   onLoadStart: () => void;
 }): Promise<{ result: VariantResult; crashed: boolean }> {
@@ -324,6 +349,22 @@ async function runVariant(input: {
     await platform.apply(variant.topology);
     if (signal.aborted) return { result: { ...base, endedAt: Date.now() }, crashed: false };
     schedules = buildSchedules(plan, platform.targets());
+    // The experiment must be what the suite says before it is measured: policy enforced, path crossed.
+    if (!input.skipPreflight && platform.preflight) {
+      const report = await platform.preflight(variant.topology);
+      base.preflight = report;
+      input.onEvent({ type: 'log', message: `variant ${variant.name}: ${describePreflight(report)}` });
+      if (!report.ok) {
+        const err = new MeshbenchError(
+          'PREFLIGHT_FAILED',
+          `variant ${variant.name} is not what the suite says, so it was not measured: ${describeFailures(report).join('; ')}`,
+        );
+        return {
+          result: { ...base, endedAt: Date.now(), error: { code: err.code, message: err.message } },
+          crashed: false,
+        };
+      }
+    }
   } catch (e) {
     // Interrupted while switching topology: nothing was measured, and that is not a failure.
     if (signal.aborted) return { result: { ...base, endedAt: Date.now() }, crashed: false };

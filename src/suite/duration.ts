@@ -3,6 +3,12 @@
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
 
+/**
+ * The longest duration meshbench accepts: 7 days. Far below Node's timer limit (2^31 − 1 ms, ~24.8 days),
+ * past which a timer fires at once and a load would stop after 1 ms.
+ */
+export const MAX_DURATION_MS = 7 * 24 * 3_600_000;
+
 /** Parses a duration string into milliseconds; undefined when it does not parse. */
 export function parseDuration(text: string): number | undefined {
   const s = text.trim();

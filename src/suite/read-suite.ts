@@ -1,5 +1,5 @@
 /** Reading a suite file (effects: file system, module import). Validation stays in validate.ts. */
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MeshbenchError } from '../errors.ts';
@@ -20,6 +20,14 @@ export async function readSuiteObject(file: string): Promise<unknown> {
       fix: 'give the path of a suite file, e.g. suites/waypoint-sharing.suite.ts',
     });
   }
+  // A FIFO or a device would block the read (or the import) for good.
+  const st = await stat(path);
+  if (!st.isFile())
+    throw new MeshbenchError('SUITE_IMPORT_FAILED', `suite file ${file} is not a regular file`, {
+      input: 'suite',
+      value: file,
+      fix: 'give the path of a regular suite file, e.g. suites/waypoint-sharing.suite.ts',
+    });
   const ext = extname(path);
   if (!SUPPORTED.includes(ext)) {
     throw new MeshbenchError(

@@ -3,6 +3,14 @@
  * Schema (scripts/write-suite-schema.ts). Cross-field rules live in validate.ts.
  */
 import { z } from 'zod';
+import {
+  HEADER_NAME,
+  HEADER_NAME_FIX,
+  HEADER_VALUE,
+  HEADER_VALUE_FIX,
+  REQUEST_PATH,
+  REQUEST_PATH_FIX,
+} from './http-syntax.ts';
 
 const name = z
   .string()
@@ -18,12 +26,25 @@ export const tenantSchema = z
     namespace: name.optional().describe('Kubernetes namespace of this tenant; defaults to the tenant name.'),
     service: name.default('productpage').describe('Service the load is sent to.'),
     port: z.number().int().min(1).max(65535).default(9080).describe('Service port (Bookinfo: 9080).'),
-    path: z.string().startsWith('/').default('/productpage').describe('Request path.'),
+    path: z
+      .string()
+      .regex(REQUEST_PATH, `is not a request path: ${REQUEST_PATH_FIX}`)
+      .default('/productpage')
+      .describe('Request path.'),
     method: z
       .enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
       .default('GET')
       .describe('HTTP method of each request.'),
-    headers: z.record(z.string(), z.string()).default({}).describe('Extra request headers.'),
+    headers: z
+      .record(z.string(), z.string().regex(HEADER_VALUE, `is not a header value: ${HEADER_VALUE_FIX}`))
+      // Checked here rather than as the record's key schema, whose failure zod reports without our message.
+      .superRefine((h, ctx) => {
+        for (const k of Object.keys(h))
+          if (!HEADER_NAME.test(k))
+            ctx.addIssue({ code: 'custom', path: [k], message: `is not a header name: ${HEADER_NAME_FIX}` });
+      })
+      .default({})
+      .describe('Extra request headers.'),
     body: z.string().optional().describe('Request body, for methods that take one.'),
     startOffset: duration
       .default('0s')
@@ -40,7 +61,11 @@ export const loadSchema = z
         'open: requests due at a fixed rate whatever the server does; closed: max throughput (autocannon).',
       ),
     rate: z.number().optional().describe('Requests per second per tenant (required for the open model).'),
-    connections: z.number().int().describe('Keep-alive connections per tenant.'),
+    connections: z
+      .number()
+      .int()
+      .max(100_000, 'is more connections than one load generator can hold (at most 100000 per tenant)')
+      .describe('Keep-alive connections per tenant.'),
     duration: duration.default('60s').describe('How long each tenant sends, from its own start.'),
     warmup: duration.default('0s').describe('Leading part of each tenant run excluded from the figures.'),
     timeout: duration.default('5s').describe('Per-request timeout, counted as a timeout error.'),
@@ -59,6 +84,14 @@ export const loadSchema = z
   })
   .describe('The load each tenant receives.');
 
+/** A Kubernetes resource quantity: '1Gi', '512Mi', '100m', '2', '1.5'. */
+const quantity = z
+  .string()
+  .regex(
+    /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/,
+    "is not a Kubernetes quantity: write e.g. '1Gi', '512Mi' or '100m'",
+  );
+
 export const waypointEnvelopeSchema = z
   .strictObject({
     cpuLimit: z
@@ -66,9 +99,9 @@ export const waypointEnvelopeSchema = z
       .positive()
       .default(2)
       .describe('Waypoint CPU limit in cores (Envoy workers = ceil of it).'),
-    memoryLimit: z.string().default('1Gi').describe('Waypoint memory limit (Kubernetes quantity).'),
-    cpuRequest: z.string().default('100m').describe('Waypoint CPU request (Kubernetes quantity).'),
-    memoryRequest: z.string().default('128Mi').describe('Waypoint memory request (Kubernetes quantity).'),
+    memoryLimit: quantity.default('1Gi').describe('Waypoint memory limit (Kubernetes quantity).'),
+    cpuRequest: quantity.default('100m').describe('Waypoint CPU request (Kubernetes quantity).'),
+    memoryRequest: quantity.default('128Mi').describe('Waypoint memory request (Kubernetes quantity).'),
     maxConnections: z
       .number()
       .int()
@@ -163,7 +196,7 @@ export const serviceTimeSchema = z
 export const localPlatformSchema = z.strictObject({
   scale: z
     .number()
-    .positive()
+    .min(0.001, 'is too small: at least 0.001 (below that rate, connections and limits round to nothing)')
     .max(1)
     .default(1)
     .describe(
@@ -247,7 +280,11 @@ export const suiteSchema = z
   .strictObject({
     name: name.describe('Suite name; results go to results/<name>/.'),
     description: z.string().default('').describe('What the suite shows.'),
-    tenants: z.array(tenantSchema).min(1).describe('Tenants, each a namespace with its own load.'),
+    tenants: z
+      .array(tenantSchema)
+      .min(1)
+      .max(64, 'is more tenants than one run can hold (at most 64)')
+      .describe('Tenants, each a namespace with its own load.'),
     load: loadSchema,
     topology: z
       .strictObject({

@@ -11,7 +11,7 @@ import {
   selectorsOf,
 } from '../analysis/threshold-grammar.ts';
 import { BOOKINFO_SERVICES } from '../topology/model.ts';
-import { parseDuration } from './duration.ts';
+import { MAX_DURATION_MS, parseDuration } from './duration.ts';
 import { type Suite, suiteSchema } from './schema.ts';
 
 /** A suite that passed validation, with its durations in ms and thresholds parsed. */
@@ -78,6 +78,15 @@ export function validateSuite(raw: unknown, source: string): Result<ValidSuite> 
         message: 'is not a duration',
         value: text,
         fix: "write it with a unit, e.g. '60s', '500ms' or '1m30s'",
+      });
+      return Number.NaN;
+    }
+    if (ms > MAX_DURATION_MS) {
+      issues.push({
+        path,
+        message: `is longer than the ${MAX_DURATION_MS / 3_600_000}h meshbench runs for`,
+        value: text,
+        fix: `split it into runs of at most '${MAX_DURATION_MS / 3_600_000}h'`,
       });
       return Number.NaN;
     }

@@ -49,6 +49,13 @@ describe('meshbench report (CLI process)', () => {
     expect(existsSync(join(dir, 'x'))).toBe(false);
   });
 
+  it("rejects --only '' (it used to write nothing and exit 0; issue 11)", async () => {
+    const out = join(dir, 'empty-only');
+    const r = await runCli(['report', SAMPLE, '--out', out, '--only', ''], { env });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('error INVALID_FLAG: --only names no reporter');
+  });
+
   it('exits 2 with RESULT_FILE for a missing file and a wrong schemaVersion (other cases: read-result unit test)', async () => {
     const cases: Array<[string, RegExp]> = [
       [join(dir, 'nope.json'), /cannot read result file .*nope\.json: it does not exist/],

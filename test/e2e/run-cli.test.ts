@@ -134,6 +134,41 @@ describe('meshbench run --platform local', () => {
     expect(await waitForNoTagged(tag)).toEqual([]);
   });
 
+  it('a results folder gone mid-run loses nothing printed: summary and verdicts, then exit 107 (issue 11)', async () => {
+    const tag = newTag();
+    const root = mkdtempSync(join(tmpdir(), 'meshbench-vanish-'));
+    try {
+      const child = execa(
+        process.execPath,
+        [BIN, 'run', 'fixtures/suites/tiny.suite.ts', '--results', root],
+        { cwd: ROOT, reject: false, env: { MESHBENCH_TEST_TAG: tag, FORCE_COLOR: '0' }, timeout: 120_000 },
+      );
+      let stderr = '';
+      let removed = false;
+      child.stderr?.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        // The whole results folder vanishes once the first variant is recorded.
+        if (!removed && /variant dedicated: done/.test(stderr)) {
+          removed = true;
+          rmSync(root, { recursive: true, force: true });
+        }
+      });
+      const r = await child;
+      expect(removed).toBe(true);
+      expect(r.exitCode, stderr).toBe(107);
+      expect(stderr).toMatch(/cannot write \S+result\.json: ENOENT/);
+      // Everything measured still reaches the terminal: both variants' summary and the verdicts.
+      expect(stderr).toMatch(/tenant ns-1\s+dedicated\s+shared/);
+      expect(stderr).toMatch(/PASS\s+errors\{variant:dedicated\}/);
+      expect(stderr).toContain('RESULTS_WRITE');
+      expect(stderr).not.toMatch(/internal error/);
+      expect(existsSync(root)).toBe(false);
+      expect(await waitForNoTagged(tag)).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('rejects an unusable results directory with exit 2', async () => {
     const file = join(results, 'not-a-dir');
     writeFileSync(file, '');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,35 @@ describe('meshbench validate (CLI process)', () => {
     expect(r.exitCode).toBe(104);
     expect(r.stderr).toMatch(/SUITE_NOT_FOUND: suite file suites\/nope\.suite\.ts does not exist/);
     expect(r.stderr).toMatch(/fix: give the path of a suite file/);
+  });
+
+  it('never prints credential headers of a suite (issue 11)', async () => {
+    const f = suiteFile(
+      'creds.suite.json',
+      JSON.stringify({
+        name: 'creds',
+        tenants: [{ name: 'ns-1', headers: { authorization: 'Bearer s3cret', 'x-tenant': 'ns-1' } }],
+        load: { rate: 10, connections: 2, duration: '5s' },
+        topology: { variants: [{ name: 'dedicated', waypoints: 'dedicated' }] },
+      }),
+    );
+    const [json, yaml] = await Promise.all([runCli(['validate', f, '--json']), runCli(['validate', f])]);
+    for (const r of [json, yaml]) {
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain('s3cret');
+    }
+    expect(JSON.parse(json.stdout).tenants[0].headers).toEqual({
+      authorization: '[redacted]',
+      'x-tenant': 'ns-1',
+    });
+  });
+
+  it('refuses a FIFO as the suite instead of hanging on it (issue 11)', async () => {
+    const fifo = join(dir, 'pipe.suite.json');
+    execFileSync('mkfifo', [fifo]);
+    const r = await runCli(['validate', fifo], { timeout: 20_000 });
+    expect(r.exitCode).toBe(104);
+    expect(r.stderr).toContain(`suite file ${fifo} is not a regular file`);
   });
 
   it('exits 104 for a suite that throws on import', async () => {

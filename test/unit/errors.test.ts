@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, ExitCode, MeshbenchError } from '../../src/errors.ts';
+import { ErrorCodes, ExitCode, MeshbenchError, showValue } from '../../src/errors.ts';
 
 describe('error family', () => {
   it('keeps code, exit code, fix and cause', () => {
@@ -24,5 +24,11 @@ describe('error family', () => {
   it('lists every exit code in the README table', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const code of Object.values(ExitCode)) expect(readme).toMatch(new RegExp(`\\|\\s*${code}\\s*\\|`));
+  });
+
+  it('shows non-finite numbers as themselves, not as null (issue 11: rate 1e400 said "got null")', () => {
+    expect(showValue(JSON.parse('1e400'))).toBe('Infinity');
+    expect(showValue(Number.NaN)).toBe('NaN');
+    expect(showValue(12)).toBe('12');
   });
 });

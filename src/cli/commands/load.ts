@@ -1,6 +1,5 @@
-import { writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { ExitCode, MeshbenchError } from '../../errors.ts';
+import { resolve } from 'node:path';
+import { ExitCode, isMeshbenchError, MeshbenchError } from '../../errors.ts';
 import { runSchedule } from '../../load/driver.ts';
 import { formatLoadSummary, formatProgress } from '../../load/format-load.ts';
 import { buildFortioResult } from '../../load/fortio-format.ts';
@@ -8,21 +7,39 @@ import { probeTarget } from '../../load/probe-target.ts';
 import { summarizeLoad } from '../../load/summarize-load.ts';
 import type { LoadSchedule } from '../../load/types.ts';
 import { checkSchedule } from '../../load/check-schedule.ts';
+import { credentialsFromUrl, redactTarget } from '../../load/redact.ts';
+import { checkConnectionBudget } from '../../load/fd-limit.ts';
 import type { Command } from '../command.ts';
 import { flagChoice, flagDuration, flagMethod, flagNumber } from '../flags.ts';
-import { ensureWritableDir } from '../../run/results-dir.ts';
+import { ensureWritableFile, writeFileAtomic } from '../../run/results-dir.ts';
+import { HEADER_NAME, HEADER_NAME_FIX, HEADER_VALUE, HEADER_VALUE_FIX } from '../../suite/http-syntax.ts';
 
 function parseHeaders(values: unknown): Record<string, string> {
   const list = Array.isArray(values) ? values : values === undefined ? [] : [values];
   const headers: Record<string, string> = {};
   for (const h of list) {
-    const m = typeof h === 'string' ? /^([^:\s]+)\s*:\s*(.*)$/.exec(h) : null;
+    const m = typeof h === 'string' ? /^([^:\s]+)\s*:\s*(.*)$/s.exec(h) : null;
     if (!m)
       throw new MeshbenchError('INVALID_FLAG', `--header must be "Name: value", got ${JSON.stringify(h)}`, {
         input: '--header',
         value: h,
         fix: 'pass e.g. --header "x-tenant: ns-1"',
       });
+    const bad = !HEADER_NAME.test(m[1])
+      ? HEADER_NAME_FIX
+      : !HEADER_VALUE.test(m[2])
+        ? HEADER_VALUE_FIX
+        : null;
+    if (bad)
+      throw new MeshbenchError(
+        'INVALID_FLAG',
+        `--header ${JSON.stringify(m[1])} is not a valid HTTP header`,
+        {
+          input: '--header',
+          value: m[1],
+          fix: bad,
+        },
+      );
     headers[m[1].toLowerCase()] = m[2];
   }
   return headers;
@@ -68,8 +85,8 @@ export const loadCommand: Command = {
   positionals: { min: 0, max: 1 },
   handlesSignals: true,
   async run({ values, positionals }, io) {
-    const url = positionals[0];
-    if (!url)
+    const given = positionals[0];
+    if (!given)
       throw new MeshbenchError('USAGE', '`meshbench load` needs a URL', {
         fix: 'meshbench load http://127.0.0.1:8080/ --rate 100 --duration 10s',
       });
@@ -85,10 +102,15 @@ export const loadCommand: Command = {
         input: '--rate',
         fix: 'pass e.g. --rate 6500, or --closed for a max-throughput run',
       });
+    // user:password@ in the URL is sent as Basic auth (unless --header gives an Authorization) and
+    // never shown: the URL is used without it, and the header is redacted wherever it is printed.
+    const { url, authorization } = credentialsFromUrl(given);
+    const headers = parseHeaders(values.header);
+    if (authorization && headers.authorization === undefined) headers.authorization = authorization;
     const schedule: LoadSchedule = {
       url,
       method: flagMethod(values.method),
-      headers: parseHeaders(values.header),
+      headers,
       model: closed ? 'closed' : 'open',
       rate: closed ? undefined : rate,
       connections:
@@ -122,10 +144,11 @@ export const loadCommand: Command = {
       );
     const problem = checkSchedule(schedule);
     if (problem) throw problem;
+    checkConnectionBudget(schedule.connections);
     const fortioFile = values['fortio-json'];
     // Checked before the load: a minute of measurement must not be lost to an unwritable path.
     if (typeof fortioFile === 'string')
-      await ensureWritableDir({ dir: dirname(resolve(io.cwd, fortioFile)), flag: '--fortio-json' });
+      await ensureWritableFile({ file: resolve(io.cwd, fortioFile), flag: '--fortio-json' });
     await probeTarget(url, Math.min(schedule.timeoutMs, 5000));
     io.stderr.write(
       `meshbench load: ${schedule.model === 'open' ? `${rate} req/s` : 'closed loop'} over ${schedule.connections} connections for ${schedule.durationMs / 1000}s → ${url}\n`,
@@ -135,10 +158,21 @@ export const loadCommand: Command = {
       onProgress: (p) => io.stderr.write(`${formatProgress(p)}\n`),
     });
     io.stderr.write(formatLoadSummary(schedule, summarizeLoad(result)));
-    if (values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
+    if (values.json)
+      io.stdout.write(`${JSON.stringify({ ...result, schedule: redactTarget(result.schedule) })}\n`);
     if (typeof fortioFile === 'string') {
-      await writeFile(fortioFile, `${JSON.stringify(buildFortioResult(result), null, 2)}\n`);
-      io.stderr.write(`Fortio JSON written to ${fortioFile}\n`);
+      try {
+        await writeFileAtomic(
+          resolve(io.cwd, fortioFile),
+          `${JSON.stringify(buildFortioResult(result), null, 2)}\n`,
+        );
+        io.stderr.write(`Fortio JSON written to ${fortioFile}\n`);
+      } catch (e) {
+        // The figures are above (and on stdout with --json); only the file is lost.
+        if (!isMeshbenchError(e)) throw e;
+        io.stderr.write(`\n${e.format()}\n`);
+        return e.exitCode;
+      }
     }
     if (io.signal.aborted) return ExitCode.aborted;
     // Stopped early without a signal: the engine itself failed (e.g. a worker thread died); the

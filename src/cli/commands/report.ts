@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { ExitCode } from '../../errors.ts';
+import { ExitCode, MeshbenchError } from '../../errors.ts';
 import {
   REPORTER_NAMES,
   buildReporterInput,
@@ -30,15 +30,21 @@ export const reportCommand: Command = {
   positionals: { min: 1, max: 1 },
   async run({ values, positionals }, io) {
     const file = positionals[0];
-    const only =
+    const names =
       typeof values.only === 'string'
-        ? parseReporterNames(
-            values.only
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean),
-          )
+        ? values.only
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
         : undefined;
+    // An empty list would write nothing and still exit 0.
+    if (names?.length === 0)
+      throw new MeshbenchError('INVALID_FLAG', '--only names no reporter', {
+        input: '--only',
+        value: values.only,
+        fix: `pass --only with some of ${REPORTER_NAMES.join(',')}, or leave it out for all`,
+      });
+    const only = names ? parseReporterNames(names) : undefined;
     const result = await readResultFile(file);
     const out = await ensureWritableDir({
       dir: typeof values.out === 'string' ? values.out : dirname(file),

@@ -22,11 +22,12 @@ import { MeshbenchError } from '../../errors.ts';
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run a suite: every variant, results, reports and threshold verdicts',
-  usage: 'run [suite] [--platform local|kind|cluster] [--repeat N] [--variant NAME] [--results DIR] [--json]',
+  usage:
+    'run [suite] [--platform local|kind|cluster] [--repeat N] [--variant NAME] [--results DIR] [--json] [--skip-preflight]',
   description: [
     'Without a suite, runs the reference experiment (suites/waypoint-sharing.suite.ts).',
     'Results go to <results>/<suite>/<UTC time>-<id>/: result.json, report.html, summary.md, junit.xml, charts/, fortio/.',
-    'Exit 0 when every threshold passes, 99 when one fails, 103 when they pass on an invalid result (the load generator fell behind), 105 on Ctrl-C (what was measured is kept), 110 on a platform failure.',
+    'Exit 0 when every threshold passes, 99 when one fails, 103 when they pass on an invalid result (the load generator fell behind, nothing was measured, or the load ended early), 105 on Ctrl-C (what was measured is kept), 110 on a platform failure, 111 when the preflight probes of a variant fail (its policy or path is not what the suite says).',
     'Example: meshbench run suites/waypoint-sharing.suite.ts --platform local --repeat 3',
   ].join('\n'),
   options: {
@@ -46,6 +47,10 @@ export const runCommand: Command = {
       help: 'Print the run outcome (dir, verdicts, summary, published figures) as JSON on stdout',
     },
     quiet: { type: 'boolean', help: 'No live display' },
+    'skip-preflight': {
+      type: 'boolean',
+      help: "Measure each variant without first probing its policy and path (know why: the result may not be the suite's experiment)",
+    },
   },
   positionals: { min: 0, max: 1 },
   handlesSignals: true,
@@ -111,6 +116,7 @@ export const runCommand: Command = {
       signal: io.signal,
       onEvent: display,
       command: ['meshbench', 'run', ...positionals],
+      skipPreflight: values['skip-preflight'] === true,
       cwd: io.cwd,
     });
     const { summary } = outcome;
@@ -125,7 +131,7 @@ export const runCommand: Command = {
     if (invalid.length) io.stderr.write(`\n${invalid.join('\n')}\n`);
     if (outcome.exitCode === ExitCode.resultInvalid)
       io.stderr.write(
-        'every threshold passed, but a verdict rests on an INVALID result (exit 103): the load generator fell behind its own schedule; rerun on a less busy host\n',
+        'every threshold passed, but a verdict rests on an INVALID result (exit 103): see the INVALID lines above; rerun on a less busy host, or with a load that runs to its end\n',
       );
     else if (outcome.exitCode === ExitCode.thresholdsFailed && outcome.invalid.length)
       io.stderr.write('thresholds failed (exit 99); some verdicts also rest on INVALID results\n');

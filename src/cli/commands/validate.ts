@@ -6,6 +6,7 @@ import { suiteJsonSchema } from '../../suite/json-schema.ts';
 import type { Command } from '../command.ts';
 import { flagPlatform } from '../flags.ts';
 import { describePlan } from '../describe-plan.ts';
+import { redactPlan } from '../../run/redact-result.ts';
 
 export const validateCommand: Command = {
   name: 'validate',
@@ -33,8 +34,10 @@ export const validateCommand: Command = {
     const platform = flagPlatform(values.platform);
     const valid = await readSuite(file);
     const plan = expandSuite(valid, { platform, source: file });
-    if (values.json) io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-    else io.stdout.write(describePlan(plan) + '\n' + stringify({ plan }, { lineWidth: 0 }));
+    // Credentials in tenant headers are never printed.
+    const shown = redactPlan(plan);
+    if (values.json) io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+    else io.stdout.write(describePlan(shown) + '\n' + stringify({ plan: shown }, { lineWidth: 0 }));
     io.stderr.write(
       `suite ${file} is valid: ${plan.variants.length} variant run(s) × ${plan.tenants.length} tenant(s) on ${platform}\n`,
     );

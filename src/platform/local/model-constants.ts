@@ -21,8 +21,9 @@ export const HOPS_PER_REQUEST = 11 / 3;
  * The share of a hop's Envoy CPU paid once per event-loop wakeup rather than per request (epoll, reads,
  * writes): requests a throttled waypoint releases together at a period's start share one. Fitted to the
  * article's shared first tenant, 59 / 30.8 ms = 1.92× dedicated: at 0.3 the modelled waypoint settles at
- * its limit with ≈ 1.9×; at 0 a quota has no middle ground between no delay (demand below it) and a
- * backlog that grows for the whole run (demand above it, ≈ 3.4× from the connections' own bound).
+ * its limit with 1.8–2.1× (scale 0.1); at 0 a quota has no middle ground between no delay (demand below
+ * it: 1.0× measured) and a backlog that grows for the whole run (above it; ≈ 3.4× from the connections'
+ * own bound, computed).
  */
 export const WAKEUP_SHARE = 0.3;
 

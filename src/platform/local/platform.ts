@@ -15,6 +15,7 @@ import {
 import type { RunPlan } from '../../suite/plan.ts';
 import { buildTopology } from '../../topology/build.ts';
 import { type BookinfoService, type Topology, waypointKey } from '../../topology/model.ts';
+import type { PreflightReport } from '../../topology/preflight.ts';
 import type { Platform, PlatformInfo, Sampler, TenantTarget } from '../types.ts';
 import { ROUTES_ACK_PREFIX } from './bookinfo-protocol.ts';
 import { ComponentProcess } from './child-process.ts';
@@ -36,6 +37,7 @@ import {
   resolveServiceTimes,
   resolveUtilization,
 } from './calibration.ts';
+import { runLocalPreflight } from './preflight.ts';
 import { createLocalSampler, scrape } from './sampler.ts';
 import type { WaypointConfig } from './waypoint-server.ts';
 
@@ -415,6 +417,16 @@ export class LocalPlatform implements Platform {
         ]);
       }),
     );
+  }
+
+  preflight(expected: Topology): Promise<PreflightReport> {
+    if (!this.plan) throw new MeshbenchError('PLATFORM_FAILED', 'preflight() before up()');
+    return runLocalPreflight({
+      expected,
+      tenants: this.plan.tenants,
+      targets: this.targets(),
+      waypoints: this.waypoints,
+    });
   }
 
   targets(): TenantTarget[] {

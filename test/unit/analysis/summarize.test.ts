@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isWaypointComponent, summarizeErrors, summarizeRun } from '../../../src/analysis/summarize.ts';
+import {
+  isWaypointComponent,
+  summarizeErrors,
+  summarizeRun,
+  summarizeWaypoint,
+} from '../../../src/analysis/summarize.ts';
 import type { LoadResult } from '../../../src/load/types.ts';
 import { createHistogram, encodeHistogram, recordMicros } from '../../../src/metrics/histogram.ts';
 import type { RunResult } from '../../../src/run/result.ts';
@@ -254,5 +259,14 @@ describe('summarizeRun', () => {
     expect(v.tenants[0].incomplete).toBe(true);
     expect(v.complete).toBe(false);
     expect(v.errors).toEqual(['repeat 1: PLATFORM_FAILED waypoint died']);
+  });
+});
+
+describe('summarizeWaypoint at any length', () => {
+  it("a 36 h run's CPU series (130,000 points) does not overflow the stack (issue 11)", () => {
+    const points = Array.from({ length: 130_000 }, (_, i) => ({ t: i, cores: (i % 100) / 100 }));
+    const w = summarizeWaypoint([{ component: 'waypoint ns-1/waypoint', kind: 'waypoint', points }], []);
+    expect(w.maxCores).toBe(0.99);
+    expect(w.avgCores).toBeCloseTo(0.495, 6);
   });
 });

@@ -67,6 +67,19 @@ describe('evaluateValidity', () => {
     ]);
   });
 
+  it('nothing measured, or a load cut short, is invalid (issue 11: a verdict passed on 0 requests)', () => {
+    expect(evaluateValidity(undefined, { completed: 0 })).toEqual({
+      valid: false,
+      reasons: ['no request was measured'],
+    });
+    expect(evaluateValidity(undefined, { completed: 120, incomplete: true })).toEqual({
+      valid: false,
+      reasons: ['the load ended before its schedule (incomplete)'],
+    });
+    expect(evaluateValidity(undefined, { completed: 120 })).toEqual({ valid: true, reasons: [] });
+    expect(evaluateValidity({ p99Ms: 1, maxMs: 2, lateShare: 0 }, { completed: 0 }).valid).toBe(false);
+  });
+
   it('does not judge a tiny run by one descheduling: too few late requests, or too few for a p99', () => {
     // 160 requests, one of them 13 ms late: 0.63% and the p99, but one event.
     expect(evaluateValidity({ p99Ms: 13, maxMs: 13, lateShare: 1 / 160, late: 1, requests: 160 })).toEqual({

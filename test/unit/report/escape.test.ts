@@ -21,6 +21,8 @@ describe('escaping of names from result.json', () => {
   it('escape helpers', () => {
     expect(escapeHtml(`<a href="x">'&`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;');
     expect(escapeXml('a\x00b\x1b<')).toBe('ab&lt;');
+    // issue 11: report.html passed control bytes through.
+    expect(escapeHtml('ns\x1b[31m-1\x00\x7f\tx\n')).toBe('ns[31m-1\tx\n');
     expect(escapeMarkdown('a|b*c_<i>')).toBe('a\\|b\\*c\\_&lt;i&gt;');
     // Entities it writes are never escaped again (the apostrophe stays an apostrophe).
     expect(escapeMarkdown("ns-1's #1 & co")).toBe("ns-1's \\#1 &amp; co");

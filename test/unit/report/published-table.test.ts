@@ -117,7 +117,8 @@ describe('against the published figures', () => {
     ]);
     const html = buildReportHtml({ ...i, charts: [] });
     expect(html).not.toContain('<img');
-    expect(html).toContain('<p class="muted">paper &lt;img src=x onerror=alert(1)&gt;\x1b[2J</p>');
+    // Control bytes are dropped from HTML (issue 11), as Markdown and XML already did.
+    expect(html).toContain('<p class="muted">paper &lt;img src=x onerror=alert(1)&gt;[2J</p>');
     const md = buildSummaryMarkdown(i);
     expect(md).not.toContain('<img');
     expect(md).toContain('| x\\|\\*&lt;img src=x onerror=alert(1)&gt;\\[31m (latency.avg) | 50.00 ms |');

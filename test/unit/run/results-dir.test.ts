@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isMeshbenchError } from '../../../src/errors.ts';
 import { createRunDir, stampOf, writeJsonAtomic } from '../../../src/run/results-dir.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'meshbench-results-'));
@@ -38,5 +39,24 @@ describe('results directory', () => {
     await writeJsonAtomic(p, { a: 2 });
     expect(JSON.parse(readFileSync(p, 'utf8'))).toEqual({ a: 2 });
     expect(readdirSync(root).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a failed write names the path and the cause, exits RESULTS_WRITE, and leaves no temp file (issue 11)', async () => {
+    const dir = join(root, 'failing');
+    mkdirSync(join(dir, 'result.json'), { recursive: true }); // rename onto a directory fails
+    const err = await writeJsonAtomic(join(dir, 'result.json'), { a: 1 }).then(
+      () => null,
+      (e) => e,
+    );
+    expect(isMeshbenchError(err) && err.code).toBe('RESULTS_WRITE');
+    expect(err.exitCode).toBe(107);
+    expect(err.message).toMatch(/^cannot write \S+failing\/result\.json: E[A-Z]+$/);
+    expect(readdirSync(dir)).toEqual(['result.json']);
+    const gone = await writeJsonAtomic(join(root, 'no-such-folder', 'result.json'), {}).then(
+      () => null,
+      (e) => e,
+    );
+    expect(gone.message).toContain('ENOENT');
+    expect(gone.format()).toContain('fix: keep the results folder in place during the run');
   });
 });

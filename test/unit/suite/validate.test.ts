@@ -103,6 +103,51 @@ describe('validateSuite', () => {
     expectInvalid(s, /load\.duration: is not a duration/, /'60s', '500ms' or '1m30s'/);
   });
 
+  it('rejects a duration past what a timer can wait (issue 11: 1000h measured nothing and passed)', () => {
+    const s = baseSuite();
+    s.load.duration = '1000h';
+    expectInvalid(
+      s,
+      /load\.duration: is longer than the 168h meshbench runs for \(got "1000h"\)/,
+      /at most '168h'/,
+    );
+    const ok = baseSuite();
+    ok.load.duration = '168h';
+    expect(validateSuite(ok, 'inline').ok).toBe(true);
+  });
+
+  it('rejects header names and values that would change the request on the wire (issue 11: CR/LF)', () => {
+    const crlf = baseSuite();
+    crlf.tenants[0].headers = { 'x-a': 'b\r\nX-Injected: 1' };
+    expectInvalid(crlf, /tenants\.0\.headers\.x-a: is not a header value: remove CR, LF/);
+    const name = baseSuite();
+    name.tenants[0].headers = { 'x a': 'b' };
+    expectInvalid(name, /is not a header name: use letters, digits/);
+    const path = baseSuite();
+    path.tenants[0].path = '/product page\r\n';
+    expectInvalid(path, /tenants\.0\.path: is not a request path: start it with '\/' and percent-encode/);
+    const ok = baseSuite();
+    ok.tenants[0].headers = { 'x-tenant': 'ns-1 "quoted"\tand tabbed' };
+    ok.tenants[0].path = '/productpage?u=normal%20user';
+    expect(validateSuite(ok, 'inline').ok).toBe(true);
+  });
+
+  it('bounds absurd values: connections 1e6, 500 tenants, scale 1e-9, memoryLimit "lots" (issue 11)', () => {
+    const conns = baseSuite();
+    conns.load.connections = 1_000_000;
+    conns.load.rate = 10_000_000;
+    expectInvalid(conns, /load\.connections: is more connections than one load generator can hold/);
+    const many = baseSuite();
+    many.tenants = Array.from({ length: 500 }, (_, i) => ({ name: `t-${i}` }));
+    expectInvalid(many, /tenants: is more tenants than one run can hold \(at most 64\)/);
+    const tiny = baseSuite();
+    tiny.platforms = { local: { scale: 1e-9 } };
+    expectInvalid(tiny, /platforms\.local\.scale: is too small: at least 0\.001/);
+    const mem = baseSuite();
+    mem.topology.waypoint = { memoryLimit: 'lots' };
+    expectInvalid(mem, /topology\.waypoint\.memoryLimit: is not a Kubernetes quantity/);
+  });
+
   it('rejects an unparseable stagger', () => {
     const s = baseSuite();
     s.tenants[1].startOffset = '3 sec';

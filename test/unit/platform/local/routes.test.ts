@@ -5,27 +5,10 @@ import {
   waypointFingerprint,
 } from '../../../../src/platform/local/routes.ts';
 import type { Variant } from '../../../../src/suite/schema.ts';
-import { buildTopology } from '../../../../src/topology/build.ts';
+import { referenceEnvelope, twoTenantTopology } from '../../../helpers/topology.ts';
 
-const envelope = {
-  cpuLimit: 0.2,
-  memoryLimit: '1Gi',
-  cpuRequest: '100m',
-  memoryRequest: '128Mi',
-  maxConnections: 102,
-  maxPendingRequests: 102,
-  maxRequests: 102,
-  istioBehaviour: '1.24' as const,
-};
-const topo = (variant: Variant) =>
-  buildTopology({
-    variant,
-    namespaces: ['ns-1', 'ns-2'],
-    tenantNamespace: { 'ns-1': 'ns-1', 'ns-2': 'ns-2' },
-    targetServices: { 'ns-1': 'productpage', 'ns-2': 'productpage' },
-    envelope,
-    policy: { methods: ['GET'], sourceNamespaces: ['ns-1', 'ns-2'] },
-  });
+const envelope = referenceEnvelope;
+const topo = (variant: Variant) => twoTenantTopology(variant);
 const servicePorts = { productpage: 1001, details: 1002, reviews: 1003, ratings: 1004 };
 
 describe('buildRoutes', () => {
