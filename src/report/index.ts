@@ -2,14 +2,13 @@
  * The reporter registry (vitest reporters/index.ts habit): name → pure function from the run to files,
  * plus writeReports, the thin write step. Summary and verdicts are recomputed from result.json.
  */
-import { mkdir } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { evaluateThresholds } from '../analysis/evaluate.ts';
 import { summarizeRun } from '../analysis/summarize.ts';
 import type { RunSummary } from '../analysis/summary-types.ts';
 import { MeshbenchError } from '../errors.ts';
 import type { RunResult, Verdict } from '../run/result.ts';
-import { writeFileAtomic } from '../run/results-dir.ts';
+import { writeFilesUnder } from '../run/results-dir.ts';
 import { type RenderedChart, renderCharts } from './charts/render.ts';
 import { buildChartSpecs } from './charts/specs.ts';
 import { buildFortioFiles } from './fortio.ts';
@@ -88,17 +87,9 @@ export async function buildReports(
 /** Writes report files under `dir` (atomically each); returns the written paths. */
 export async function writeReportFiles(dir: string, files: readonly ReportFile[]): Promise<string[]> {
   const root = resolve(dir);
-  const written: string[] = [];
-  for (const f of files) {
-    const path = resolve(root, f.path);
-    // Reporter paths are built from sanitized names; this guards against a future one that is not.
-    if (path !== root && !path.startsWith(root + sep))
-      throw new Error(`report path escapes ${root}: ${f.path}`);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomic(path, f.bytes);
-    written.push(join(dir, relative(root, path)));
-  }
-  return written;
+  // Reporter paths are built from sanitized names; writeFilesUnder also refuses a symlinked folder.
+  const written = await writeFilesUnder(root, files);
+  return written.map((path) => join(dir, relative(root, path)));
 }
 
 /** Renders every report of a result into `dir`; returns the written paths. */

@@ -1,7 +1,7 @@
 /** The results directory (effects): results/<suite>/<UTC timestamp>-<id>/, never overwritten. */
 import { randomBytes } from 'node:crypto';
-import { access, constants, lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { access, constants, lstat, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import { MeshbenchError } from '../errors.ts';
 
 /** UTC timestamp safe in file names: 20261129T043012Z. */
@@ -120,6 +120,37 @@ export async function writeFileAtomic(path: string, bytes: Buffer | string): Pro
           : 'keep the results folder in place during the run, or pass --results with a writable folder',
     });
   }
+}
+
+/**
+ * Writes files under `root` (paths relative to it), never outside it: a path that leaves it as text, or
+ * a folder on the way that is a symlink out of it, is refused; each file is written atomically, so a
+ * symlink at a file's own name is replaced, never written through. Returns the written paths.
+ */
+export async function writeFilesUnder(
+  root: string,
+  files: ReadonlyArray<{ path: string; bytes: Buffer | string }>,
+): Promise<string[]> {
+  const base = resolve(root);
+  await mkdir(base, { recursive: true });
+  const realBase = await realpath(base);
+  const inside = (p: string, r: string) => p === r || p.startsWith(r + sep);
+  const written: string[] = [];
+  for (const f of files) {
+    const path = resolve(base, f.path);
+    if (!inside(path, base)) throw new Error(`file path escapes ${base}: ${f.path}`);
+    await mkdir(dirname(path), { recursive: true });
+    const realDir = await realpath(dirname(path));
+    if (!inside(realDir, realBase))
+      throw new MeshbenchError(
+        'RESULTS_DIR',
+        `${dirname(path)} leads outside ${root} (a symlink to ${realDir}): refusing to write there`,
+        { input: dirname(path), fix: `remove the symlink, or write to a fresh folder` },
+      );
+    await writeFileAtomic(path, f.bytes);
+    written.push(path);
+  }
+  return written;
 }
 
 /** Writes JSON atomically, so a crash never leaves half a result.json. */

@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ExitCode } from '../../errors.ts';
 import { bundleAgent } from '../../load/agent/bundle.ts';
 import { buildKubePlan } from '../../platform/kube/plan.ts';
@@ -8,7 +7,7 @@ import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import type { Command } from '../command.ts';
 import { flagChoice } from '../flags.ts';
-import { ensureWritableDir } from '../../run/results-dir.ts';
+import { ensureWritableDir, writeFilesUnder } from '../../run/results-dir.ts';
 
 export const planCommand: Command = {
   name: 'plan',
@@ -59,11 +58,10 @@ export const planCommand: Command = {
     io.stdout.write(renderKubePlan(kp));
     if (out) {
       const files = buildPlanFiles(kp);
-      for (const f of files) {
-        const path = join(out, f.path);
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, f.content);
-      }
+      await writeFilesUnder(
+        out,
+        files.map((f) => ({ path: f.path, bytes: f.content })),
+      );
       io.stderr.write(`wrote ${files.length} files to ${out}\n`);
     }
     const manifests = kp.steps.reduce((n, s) => n + s.manifests.length, 0);

@@ -1,9 +1,18 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMeshbenchError } from '../../../src/errors.ts';
-import { createRunDir, stampOf, writeJsonAtomic } from '../../../src/run/results-dir.ts';
+import { createRunDir, stampOf, writeFilesUnder, writeJsonAtomic } from '../../../src/run/results-dir.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'meshbench-results-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -58,5 +67,36 @@ describe('results directory', () => {
     );
     expect(gone.message).toContain('ENOENT');
     expect(gone.format()).toContain('fix: keep the results folder in place during the run');
+  });
+});
+
+describe('writeFilesUnder (issue 11: writes followed symlinks out of meshbench folders)', () => {
+  it('refuses a folder on the way that is a symlink out of the root, and leaves its target alone', async () => {
+    const out = join(root, 'report-out');
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(out, { recursive: true });
+    mkdirSync(elsewhere, { recursive: true });
+    writeFileSync(join(elsewhere, 'a.png'), 'precious');
+    symlinkSync(elsewhere, join(out, 'charts'));
+    const err = await writeFilesUnder(out, [{ path: 'charts/a.png', bytes: 'chart' }]).then(
+      () => null,
+      (e) => e,
+    );
+    expect(isMeshbenchError(err) && err.code).toBe('RESULTS_DIR');
+    expect(err.message).toContain('(a symlink to');
+    expect(readFileSync(join(elsewhere, 'a.png'), 'utf8')).toBe('precious');
+  });
+
+  it('replaces a symlink at a file name instead of writing through it', async () => {
+    const out = join(root, 'plan-out');
+    mkdirSync(out, { recursive: true });
+    const target = join(root, 'victim.yaml');
+    writeFileSync(target, 'keep');
+    symlinkSync(target, join(out, 'plan.yaml'));
+    await writeFilesUnder(out, [{ path: 'plan.yaml', bytes: 'plan' }]);
+    expect(readFileSync(target, 'utf8')).toBe('keep');
+    expect(readFileSync(join(out, 'plan.yaml'), 'utf8')).toBe('plan');
+    expect(lstatSync(join(out, 'plan.yaml')).isSymbolicLink()).toBe(false);
+    await expect(writeFilesUnder(out, [{ path: '../escape.txt', bytes: 'x' }])).rejects.toThrow(/escapes/);
   });
 });
