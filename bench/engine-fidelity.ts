@@ -24,7 +24,15 @@ Engine fidelity and cost against peers measured in the same run (about five minu
 Human table on stderr; with --json the result on stdout.
 `;
 // Help must never start a five-minute benchmark; neither may a flag this benchmark does not know.
-const KNOWN = new Set(['--json', '--duration', '--rate', '--connections', '--scenarios', '--tools', '--no-stall']);
+const KNOWN = new Set([
+  '--json',
+  '--duration',
+  '--rate',
+  '--connections',
+  '--scenarios',
+  '--tools',
+  '--no-stall',
+]);
 if (argv.includes('--help') || argv.includes('-h')) {
   process.stdout.write(USAGE);
   process.exit(0);

@@ -234,7 +234,7 @@ export function summarizeWaypoint(cpu: readonly CpuSeries[], stats: readonly Sta
   return {
     avgCores: cores.length ? cores.reduce((a, b) => a + b, 0) / cores.length : 0,
     // A loop, not Math.max(...cores): a 36 h run's ~130,000 points overflow the call stack as arguments.
-    maxCores: cores.reduce((m, c) => (c > m ? c : m), 0),
+    maxCores: cores.reduce((m, c) => Math.max(m, c), 0),
     throttledRatio,
     overflow,
     overflowByCounter: byCounter,

@@ -5,9 +5,8 @@ import {
   waypointFingerprint,
 } from '../../../../src/platform/local/routes.ts';
 import type { Variant } from '../../../../src/suite/schema.ts';
-import { referenceEnvelope, twoTenantTopology } from '../../../helpers/topology.ts';
+import { twoTenantTopology } from '../../../helpers/topology.ts';
 
-const envelope = referenceEnvelope;
 const topo = (variant: Variant) => twoTenantTopology(variant);
 const servicePorts = { productpage: 1001, details: 1002, reviews: 1003, ratings: 1004 };
 
