@@ -36,6 +36,7 @@ export const ErrorCodes = {
   RESULT_FILE: ExitCode.usage,
   RESULTS_WRITE: ExitCode.resultsWrite,
   FD_LIMIT: ExitCode.usage,
+  ALREADY_UP: ExitCode.usage,
   SUITE_NOT_FOUND: ExitCode.invalidSuite,
   SUITE_IMPORT_FAILED: ExitCode.invalidSuite,
   SUITE_SYNTAX: ExitCode.invalidSuite,

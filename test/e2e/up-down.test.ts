@@ -3,7 +3,7 @@
  * mesh running; down (or Ctrl-C) stops it and every component with it.
  */
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -64,6 +64,14 @@ describe('meshbench up / down', () => {
     }
     const stats = await request(up.waypoints[0].stats);
     expect(await stats.body.text()).toContain('envoy_cluster_upstream_cx_overflow');
+    // A second `up` is refused while the first runs (issue 11: it orphaned the first).
+    const second = await runCli(['up', 'suites/waypoint-sharing.suite.ts'], {
+      env: { MESHBENCH_STATE_DIR: stateDir, MESHBENCH_TEST_TAG: tag },
+    });
+    expect(second.exitCode).toBe(2);
+    expect(second.stderr).toContain(
+      `ALREADY_UP: meshbench up is already running (pid ${JSON.parse(readFileSync(up.statePath, 'utf8')).pid}`,
+    );
 
     const down = await runCli(['down'], { env: { MESHBENCH_STATE_DIR: stateDir } });
     expect(down.exitCode, down.stderr).toBe(0);
@@ -77,6 +85,38 @@ describe('meshbench up / down', () => {
     const again = await runCli(['down'], { env: { MESHBENCH_STATE_DIR: stateDir } });
     expect(again.exitCode).toBe(0);
     expect(again.stderr).toMatch(/nothing is running/);
+  });
+
+  it('down never signals a process the state file names but did not write it (issue 11: a decoy got SIGINT)', async () => {
+    // A decoy whose command line says "meshbench" and "up", named in a forged state file.
+    const decoy = execa(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'meshbench', 'up'], {
+      reject: false,
+    });
+    const forged = join(stateDir, 'meshbench-up.json');
+    writeFileSync(
+      forged,
+      JSON.stringify({
+        pid: decoy.pid,
+        startedAt: 'x',
+        suite: 's',
+        variant: 'v',
+        componentPids: [],
+        startTicks: '1',
+      }),
+    );
+    try {
+      const down = await runCli(['down'], { env: { MESHBENCH_STATE_DIR: stateDir } });
+      expect(down.exitCode).toBe(0);
+      expect(down.stderr).toMatch(/is not running; removed/);
+      expect(existsSync(forged)).toBe(false);
+      await new Promise((r) => setTimeout(r, 300));
+      // Still running: never signalled.
+      expect(decoy.exitCode).toBeNull();
+      expect(decoy.signalCode).toBeNull();
+    } finally {
+      decoy.kill('SIGKILL');
+      await decoy;
+    }
   });
 
   it('stops everything on Ctrl-C (SIGINT)', async () => {

@@ -1,7 +1,7 @@
 import { ExitCode, MeshbenchError } from '../../errors.ts';
 import {
   isAlive,
-  isMeshbenchUp,
+  isRecordedUp,
   readUpState,
   removeUpState,
   stateFilePath,
@@ -56,7 +56,7 @@ export const downCommand: Command = {
   summary: 'Stop a running `meshbench up` (local), delete the kind cluster, or remove meshbench namespaces',
   usage: 'down [--platform local|kind|cluster] [--timeout 15s] [--cluster NAME] [--context CTX]',
   description: [
-    'local (default): reads the state file of `meshbench up` ($MESHBENCH_STATE_DIR or the OS temp dir, meshbench-up.json), checks the PID is a live `meshbench up`, sends it SIGINT and waits until it and its components are gone.',
+    'local (default): reads the state file of `meshbench up` ($MESHBENCH_STATE_DIR or a private meshbench-<uid> folder in the OS temp dir, meshbench-up.json), checks the PID is still the `meshbench up` that wrote it (its start time), sends it SIGINT and waits until it and its components are gone.',
     'kind: deletes the kind cluster (--cluster, default meshbench).',
     'cluster: deletes only the namespaces labelled app.kubernetes.io/managed-by=meshbench in the context (--context, --kubeconfig).',
   ].join('\n'),
@@ -98,9 +98,12 @@ export const downCommand: Command = {
       io.stderr.write(`meshbench down: nothing is running (no state file at ${path})\n`);
       return ExitCode.ok;
     }
-    if (!(await isMeshbenchUp(state.pid))) {
+    if (!(await isRecordedUp(state))) {
+      // Gone, or the PID now names another process: never signal it.
       await removeUpState(path, state.pid);
-      io.stderr.write(`meshbench down: the recorded process ${state.pid} is not running; removed ${path}\n`);
+      io.stderr.write(
+        `meshbench down: the recorded meshbench up (pid ${state.pid}) is not running; removed ${path}\n`,
+      );
       return ExitCode.ok;
     }
     process.kill(state.pid, 'SIGINT');

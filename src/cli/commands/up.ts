@@ -1,6 +1,14 @@
 import { MeshbenchError, ExitCode } from '../../errors.ts';
 import { createLocalPlatform } from '../../platform/local/platform.ts';
-import { removeUpState, stateFilePath, writeUpState } from '../../platform/local/state-file.ts';
+import {
+  ensureStateDir,
+  isRecordedUp,
+  processStartTicks,
+  readUpState,
+  removeUpState,
+  stateFilePath,
+  writeUpState,
+} from '../../platform/local/state-file.ts';
 import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import { REFERENCE_SUITE } from '../../suite/reference.ts';
@@ -59,7 +67,17 @@ export const upCommand: Command = {
     const variant = plan.variants[0];
     const log = (line: string) => io.stderr.write(`${line}\n`);
     const platform = createLocalPlatform({ log });
+    await ensureStateDir(io.env);
     const statePath = stateFilePath(io.env);
+    // One `up` at a time: a second would overwrite the state file and orphan the first.
+    const running = await readUpState(statePath);
+    if (running && (await isRecordedUp(running)))
+      throw new MeshbenchError(
+        'ALREADY_UP',
+        `meshbench up is already running (pid ${running.pid}, variant ${running.variant}, since ${running.startedAt})`,
+        { fix: 'stop it first with `meshbench down`' },
+      );
+    const startTicks = await processStartTicks(process.pid);
     try {
       await platform.up(plan);
       await platform.apply(variant.topology);
@@ -83,6 +101,7 @@ export const upCommand: Command = {
         suite: file,
         variant: variant.name,
         componentPids: [...waypoints.map((w) => w.pid), ...services.map((s) => s.pid)],
+        ...(startTicks ? { startTicks } : {}),
       });
       if (values.json) {
         io.stdout.write(
