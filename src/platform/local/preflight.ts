@@ -18,7 +18,6 @@ import {
 import type { Topology } from '../../topology/model.ts';
 import type { TenantTarget } from '../types.ts';
 import { SOURCE_NAMESPACE_HEADER, SOURCE_SA_HEADER } from './destination.ts';
-import type { WaypointComponent } from './platform.ts';
 import { scrape } from './sampler.ts';
 
 /** Probes carry their own service account, so Istio 1.24's internal cluster does not charge them a slot. */
@@ -54,7 +53,8 @@ export async function runLocalPreflight(input: {
   expected: Topology;
   tenants: readonly TenantPlan[];
   targets: readonly TenantTarget[];
-  waypoints: ReadonlyMap<string, WaypointComponent>;
+  /** Each running waypoint by key (what `scrape` reads: its admin port). */
+  waypoints: ReadonlyMap<string, Parameters<typeof scrape>[0]>;
 }): Promise<PreflightReport> {
   const probes: ProbeOutcome[] = [];
   const paths: PathCheck[] = [];
