@@ -186,7 +186,11 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
         aborted = true;
         break;
       }
-      const { result: vr, crashed } = await runVariant({
+      const {
+        result: vr,
+        crashed,
+        error: variantError,
+      } = await runVariant({
         plan,
         variant,
         platform,
@@ -221,14 +225,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
         aborted = true;
         break;
       }
-      if (vr.error) {
-        runError ??= new MeshbenchError(vr.error.code as 'PLATFORM_FAILED', vr.error.message, {
-          ...(vr.error.code === 'PREFLIGHT_FAILED'
-            ? {
-                fix: 'check the policy and the topology the platform applied; --skip-preflight measures anyway',
-              }
-            : {}),
-        });
+      if (variantError) {
+        runError ??= variantError;
         // A crashed component leaves no platform for the next variant; a failed apply may not.
         if (crashed) break;
       }
@@ -327,7 +325,7 @@ async function runVariant(input: {
   skipPreflight: boolean;
   /** Called once the topology is applied and load is about to start. */
   onLoadStart: () => void;
-}): Promise<{ result: VariantResult; crashed: boolean }> {
+}): Promise<{ result: VariantResult; crashed: boolean; error?: MeshbenchError }> {
   const { plan, variant, platform, onEvent, expectedMs } = input;
   const startedAt = Date.now();
   const base: VariantResult = {
@@ -344,6 +342,12 @@ async function runVariant(input: {
   const failure = new AbortController();
   let failureError: MeshbenchError | undefined;
   const signal = input.signal ? AbortSignal.any([input.signal, failure.signal]) : failure.signal;
+  // A variant that failed before its load: recorded in the result, and the error itself for the run.
+  const failedBeforeLoad = (error: MeshbenchError) => ({
+    result: { ...base, endedAt: Date.now(), error: { code: error.code, message: error.message } },
+    crashed: false,
+    error,
+  });
   let schedules: Record<string, LoadSchedule>;
   try {
     await platform.apply(variant.topology);
@@ -354,25 +358,21 @@ async function runVariant(input: {
       const report = await platform.preflight(variant.topology);
       base.preflight = report;
       input.onEvent({ type: 'log', message: `variant ${variant.name}: ${describePreflight(report)}` });
-      if (!report.ok) {
-        const err = new MeshbenchError(
-          'PREFLIGHT_FAILED',
-          `variant ${variant.name} is not what the suite says, so it was not measured: ${describeFailures(report).join('; ')}`,
+      if (!report.ok)
+        return failedBeforeLoad(
+          new MeshbenchError(
+            'PREFLIGHT_FAILED',
+            `variant ${variant.name} is not what the suite says, so it was not measured: ${describeFailures(report).join('; ')}`,
+            {
+              fix: 'check the policy and the topology the platform applied; --skip-preflight measures anyway',
+            },
+          ),
         );
-        return {
-          result: { ...base, endedAt: Date.now(), error: { code: err.code, message: err.message } },
-          crashed: false,
-        };
-      }
     }
   } catch (e) {
     // Interrupted while switching topology: nothing was measured, and that is not a failure.
     if (signal.aborted) return { result: { ...base, endedAt: Date.now() }, crashed: false };
-    const err = asMeshbenchError(e, `applying variant ${variant.name} failed`);
-    return {
-      result: { ...base, endedAt: Date.now(), error: { code: err.code, message: err.message } },
-      crashed: false,
-    };
+    return failedBeforeLoad(asMeshbenchError(e, `applying variant ${variant.name} failed`));
   }
   input.onLoadStart();
 
@@ -441,5 +441,5 @@ async function runVariant(input: {
     stats: buildStatsSeries(window, t0),
     error: error ? { code: error.code, message: error.message } : undefined,
   };
-  return { result, crashed: failureError !== undefined };
+  return { result, crashed: failureError !== undefined, ...(error ? { error } : {}) };
 }

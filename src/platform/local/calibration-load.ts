@@ -12,7 +12,7 @@ import type { RunPlan } from '../../suite/plan.ts';
 import type { TenantTarget } from '../types.ts';
 import type { CalibrationReading } from './calibration.ts';
 import { outboundClusterName } from './destination.ts';
-import { scrape } from './sampler.ts';
+import { scrape } from './waypoint-scrape.ts';
 
 /** The calibration load's length, and the second of it from which CPU is counted (to its end). */
 export const CALIBRATION_MS = 14000;

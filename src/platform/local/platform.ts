@@ -14,7 +14,7 @@ import {
 } from '../../metrics/cgroup.ts';
 import type { RunPlan } from '../../suite/plan.ts';
 import { buildTopology } from '../../topology/build.ts';
-import { type BookinfoService, type Topology, waypointKey } from '../../topology/model.ts';
+import { type Topology, waypointKey } from '../../topology/model.ts';
 import type { PreflightReport } from '../../topology/preflight.ts';
 import type { Platform, PlatformInfo, Sampler, TenantTarget } from '../types.ts';
 import { ROUTES_ACK_PREFIX } from './bookinfo-protocol.ts';
@@ -38,7 +38,9 @@ import {
   resolveUtilization,
 } from './calibration.ts';
 import { runLocalPreflight } from './preflight.ts';
-import { createLocalSampler, scrape } from './sampler.ts';
+import type { BookinfoComponent, WaypointComponent } from './components.ts';
+import { createLocalSampler } from './sampler.ts';
+import { scrape } from './waypoint-scrape.ts';
 import type { WaypointConfig } from './waypoint-server.ts';
 
 /** How waypoint CPU limits are enforced: 'auto' = cgroups where writable, else emulated in-process. */
@@ -47,22 +49,6 @@ export type EnforcementChoice = 'auto' | 'cgroup' | 'emulated' | 'none';
 export interface LocalPlatformOptions {
   log?: (line: string) => void;
   enforcement?: EnforcementChoice;
-}
-
-export interface BookinfoComponent {
-  namespace: string;
-  proc: ComponentProcess<{ ports: Record<BookinfoService, number>; pid: number }>;
-}
-
-export interface WaypointComponent {
-  key: string;
-  config: WaypointConfig;
-  fingerprint: string;
-  proc: ComponentProcess<{ port: number; adminPort: number; pid: number }>;
-  cgroup: CpuCgroup | null;
-  enforcement: 'cgroup-v1' | 'cgroup-v2' | 'emulated' | 'modelled' | 'none';
-  /** Modelled enforcement: the last modelled-CPU counters scraped (a failed scrape repeats them). */
-  lastModelled?: Record<string, number>;
 }
 
 /** A dedicated variant refines the quota only when it measured at least this many requests. */
@@ -250,11 +236,6 @@ export class LocalPlatform implements Platform {
       config,
     });
     let cgroup: CpuCgroup | null = null;
-    let enforcement: WaypointComponent['enforcement'] = config.modelledCpu
-      ? 'modelled'
-      : config.emulateQuota
-        ? 'emulated'
-        : 'none';
     if (this.layout) {
       try {
         // Moved in after start-up so tsx's compile is not billed to the waypoint's quota. No limit (the
@@ -265,18 +246,25 @@ export class LocalPlatform implements Platform {
           cores: config.cpuLimit > 0 ? config.cpuLimit : cpus().length,
         });
         await cgroup.addPid(proc.pid);
-        if (config.cpuLimit > 0) enforcement = this.layout.mode;
       } catch (e) {
         this.log(`local: cgroup for ${key} failed (${(e as Error).message}); CPU limit not enforced`);
         await cgroup?.remove().catch(() => {});
         cgroup = null;
       }
     }
+    const enforcement = this.enforcementOf(config, cgroup !== null);
     this.watch(proc, `waypoint ${key}`);
     this.log(
       `local: waypoint ${key} up (pid ${proc.pid}, :${proc.ready.port}, cpu ${config.cpuLimit} ${enforcement})`,
     );
     return { key, config, fingerprint, proc, cgroup, enforcement };
+  }
+
+  /** How a waypoint's CPU limit is applied: modelled, its cgroup's quota, emulated in-process, or not at all. */
+  private enforcementOf(config: WaypointConfig, inCgroup: boolean): WaypointComponent['enforcement'] {
+    if (config.modelledCpu) return 'modelled';
+    if (inCgroup && this.layout && config.cpuLimit > 0) return this.layout.mode;
+    return config.emulateQuota ? 'emulated' : 'none';
   }
 
   private async stopWaypoint(w: WaypointComponent): Promise<void> {
@@ -317,11 +305,7 @@ export class LocalPlatform implements Platform {
       )
         continue;
       await w.cgroup.setLimit(d.config.cpuLimit > 0 ? d.config.cpuLimit : cpus().length);
-      w.enforcement = d.config.modelledCpu
-        ? 'modelled'
-        : d.config.cpuLimit > 0 && this.layout
-          ? this.layout.mode
-          : 'none';
+      w.enforcement = this.enforcementOf(d.config, true);
       w.config = d.config;
       w.fingerprint = d.fingerprint;
       this.log(`local: waypoint ${k} quota set to ${d.config.cpuLimit} cores (${w.enforcement})`);

@@ -18,7 +18,7 @@ import {
 import type { Topology } from '../../topology/model.ts';
 import type { TenantTarget } from '../types.ts';
 import { SOURCE_NAMESPACE_HEADER, SOURCE_SA_HEADER } from './destination.ts';
-import { scrape } from './sampler.ts';
+import { scrape } from './waypoint-scrape.ts';
 
 /** Probes carry their own service account, so Istio 1.24's internal cluster does not charge them a slot. */
 export const PREFLIGHT_SA = 'meshbench-preflight';

@@ -1,33 +1,20 @@
 /** The local platform's sampler: CPU of every waypoint (cgroup or /proc), Bookinfo process, the machine; waypoint stats. */
-import { request } from 'undici';
-import { parsePrometheusText } from '../../metrics/prometheus-text.ts';
-import { readMachineCpu, readMachineMemoryUsed, readProcessCpu } from '../../metrics/proc-cpu.ts';
+import {
+  type ProcessCpu,
+  readMachineCpu,
+  readMachineMemoryUsed,
+  readProcessCpu,
+} from '../../metrics/proc-cpu.ts';
 import type { CpuReading, Sample, Sampler, StatsReading } from '../types.ts';
-import type { LocalPlatform, WaypointComponent } from './platform.ts';
-import { summarizeWaypointScrape } from './waypoint-stats.ts';
+import type { BookinfoComponent, WaypointComponent } from './components.ts';
+import { scrape } from './waypoint-scrape.ts';
 
-const SCRAPE_TIMEOUT_MS = 2000;
-
-export async function scrape(w: {
-  proc: { ready: { adminPort: number } };
-}): Promise<Record<string, number> | null> {
-  try {
-    const res = await request(`http://127.0.0.1:${w.proc.ready.adminPort}/stats/prometheus`, {
-      signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS),
-    });
-    const text = await res.body.text();
-    return summarizeWaypointScrape(parsePrometheusText(text));
-  } catch {
-    // A throttled waypoint may answer late; a missing point is better than a stalled sampler.
-    return null;
-  }
-}
-
-async function readWaypoint(
+/** The waypoint process's own CPU: exactly from its cgroup (with CFS throttling) when it has one, else /proc. */
+async function hostReading(
   w: WaypointComponent,
   counters: Record<string, number> | null,
+  proc: ProcessCpu | null,
 ): Promise<CpuReading> {
-  const proc = await readProcessCpu(w.proc.pid);
   const base: CpuReading = {
     component: `waypoint ${w.key}`,
     kind: 'waypoint',
@@ -37,19 +24,6 @@ async function readWaypoint(
     enforcement: w.enforcement,
     memoryBytes: proc?.rssBytes,
   };
-  if (w.enforcement === 'modelled' && w.config.modelledCpu) {
-    // The limit the run is about is the modelled one; a failed scrape repeats the last reading.
-    if (counters) w.lastModelled = counters;
-    const m = w.lastModelled;
-    return {
-      ...base,
-      cpuSeconds: m?.meshbench_modelled_cpu_seconds ?? 0,
-      limitCores: w.config.modelledCpu.cores,
-      periods: m?.meshbench_modelled_cpu_nr_periods,
-      throttledPeriods: m?.meshbench_modelled_cpu_nr_throttled,
-      throttledSeconds: m?.meshbench_modelled_cpu_throttled_seconds,
-    };
-  }
   if (w.cgroup) {
     try {
       const g = await w.cgroup.read();
@@ -75,37 +49,57 @@ async function readWaypoint(
   return base;
 }
 
-/** The stand-in process's own CPU: exactly from its cgroup when it has one, else from /proc. */
-async function standInCpuSeconds(w: WaypointComponent): Promise<number> {
-  if (w.cgroup) {
-    try {
-      return (await w.cgroup.read()).usageSeconds;
-    } catch {
-      // Fall through to /proc.
-    }
-  }
-  return (await readProcessCpu(w.proc.pid))?.cpuSeconds ?? 0;
+/**
+ * A waypoint's readings: its CPU against its limit and, when the limit is modelled, the stand-in
+ * process's own CPU beside it (kind 'other', after every waypoint's).
+ */
+async function readWaypoint(
+  w: WaypointComponent,
+  counters: Record<string, number> | null,
+): Promise<{ waypoint: CpuReading; process?: CpuReading }> {
+  const host = await hostReading(w, counters, await readProcessCpu(w.proc.pid));
+  if (w.enforcement !== 'modelled' || !w.config.modelledCpu) return { waypoint: host };
+  // The limit the run is about is the modelled one; a failed scrape repeats the last reading.
+  if (counters) w.lastModelled = counters;
+  const m = w.lastModelled;
+  return {
+    waypoint: {
+      ...host,
+      cpuSeconds: m?.meshbench_modelled_cpu_seconds ?? 0,
+      limitCores: w.config.modelledCpu.cores,
+      periods: m?.meshbench_modelled_cpu_nr_periods,
+      throttledPeriods: m?.meshbench_modelled_cpu_nr_throttled,
+      throttledSeconds: m?.meshbench_modelled_cpu_throttled_seconds,
+    },
+    // What the stand-in itself costs this host, beside the modelled Envoy CPU it is charged.
+    process: {
+      component: `waypoint process ${w.key}`,
+      kind: 'other',
+      namespace: w.config.namespace,
+      cpuSeconds: host.cpuSeconds,
+    },
+  };
 }
 
-export function createLocalSampler(platform: LocalPlatform): Sampler {
+/** What the sampler reads of the local platform. */
+export interface SampledMesh {
+  readonly waypoints: ReadonlyMap<string, WaypointComponent>;
+  readonly bookinfo: ReadonlyMap<string, BookinfoComponent>;
+  checkHealthy(): void;
+}
+
+export function createLocalSampler(platform: SampledMesh): Sampler {
   return {
     async sample(): Promise<Sample> {
       platform.checkHealthy();
       const at = Date.now();
       const waypoints = [...platform.waypoints.values()];
       const scrapes = await Promise.all(waypoints.map(scrape));
-      const cpu: CpuReading[] = await Promise.all(waypoints.map((w, i) => readWaypoint(w, scrapes[i])));
-      for (const w of waypoints) {
-        if (w.enforcement !== 'modelled') continue;
-        // What the stand-in itself costs this host, beside the modelled Envoy CPU it is charged.
-        const cpuSeconds = await standInCpuSeconds(w);
-        cpu.push({
-          component: `waypoint process ${w.key}`,
-          kind: 'other',
-          namespace: w.config.namespace,
-          cpuSeconds,
-        });
-      }
+      const readings = await Promise.all(waypoints.map((w, i) => readWaypoint(w, scrapes[i])));
+      const cpu: CpuReading[] = [
+        ...readings.map((r) => r.waypoint),
+        ...readings.flatMap((r) => (r.process ? [r.process] : [])),
+      ];
       for (const b of platform.bookinfo.values()) {
         const p = await readProcessCpu(b.proc.pid);
         cpu.push({
