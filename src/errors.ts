@@ -18,6 +18,8 @@ export const ExitCode = {
   targetUnreachable: 106,
   /** The run's record could not be written (full or vanished results filesystem); the terminal has it. */
   resultsWrite: 107,
+  /** `compare`: no figure was measured in both runs, so there is nothing a gate could judge. */
+  notComparable: 108,
   platformFailure: 110,
   /** A variant's preflight probes found the experiment is not what the suite says (policy, path). */
   preflightFailed: 111,
@@ -35,6 +37,7 @@ export const ErrorCodes = {
   RESULTS_DIR: ExitCode.usage,
   RESULT_FILE: ExitCode.usage,
   RESULTS_WRITE: ExitCode.resultsWrite,
+  NOT_COMPARABLE: ExitCode.notComparable,
   FD_LIMIT: ExitCode.usage,
   ALREADY_UP: ExitCode.usage,
   SUITE_NOT_FOUND: ExitCode.invalidSuite,

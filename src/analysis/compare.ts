@@ -25,6 +25,9 @@ export interface ComparedMetric {
 const latencyOf = (t: TenantSummary, k: 'avgMs' | 'p50Ms' | 'p90Ms' | 'p99Ms' | 'p999Ms') =>
   t.merged.latency.count > 0 ? t.merged.latency[k] : undefined;
 
+/** Whether any request of the tenant completed in the measured window (an answer or an error). */
+const measuredAnything = (t: TenantSummary) => t.merged.requests.completed > 0;
+
 const wp = (t: TenantSummary, v: VariantSummary) => v.waypoints.find((w) => w.component === t.waypoint);
 
 export const COMPARED_METRICS: ComparedMetric[] = [
@@ -75,7 +78,8 @@ export const COMPARED_METRICS: ComparedMetric[] = [
     unit: '%',
     direction: 'up-is-bad',
     floor: 0.001,
-    value: (t) => t.merged.errors.rate,
+    // A tenant that completed nothing has no error rate (0% would read as a pass).
+    value: (t) => (measuredAnything(t) ? t.merged.errors.rate : undefined),
   },
   {
     key: 'rps',
@@ -83,7 +87,7 @@ export const COMPARED_METRICS: ComparedMetric[] = [
     unit: 'req/s',
     direction: 'down-is-bad',
     floor: 0.5,
-    value: (t) => t.merged.rps.achieved,
+    value: (t) => (measuredAnything(t) ? t.merged.rps.achieved : undefined),
   },
   {
     key: 'waypoint_cpu.avg',
@@ -140,8 +144,15 @@ export interface Comparison {
   deltas: MetricDelta[];
   regressions: number;
   improvements: number;
+  /**
+   * Figures judged in both runs (ok, noise, improved or regression). 0 means nothing was comparable: no
+   * tenant of a variant had a judged figure measured on both sides — an error, never "no regression".
+   */
+  comparable: number;
   notes: string[];
 }
+
+const COMPARABLE = new Set<DeltaStatus>(['ok', 'noise', 'improved', 'regression']);
 
 function refOf(r: RunResult): RunRef {
   return {
@@ -230,6 +241,10 @@ export function compareSummaries(
       if (!c || !b) {
         row.status = !c ? (m.direction === 'info' ? 'info' : 'missing') : 'new';
         row.reason = !c ? 'not measured in the candidate' : 'not measured in the baseline';
+      } else if (cv === null && m.direction !== 'info') {
+        // The baseline had the figure and the candidate has none (e.g. no request succeeded): a gate must fail.
+        row.status = 'missing';
+        row.reason = 'measured in the baseline, not in the candidate';
       } else if (bv === null || cv === null) {
         row.status = 'info';
         row.reason = bv === null ? 'not measured in the baseline' : 'not measured in the candidate';
@@ -275,6 +290,7 @@ export function compareRuns(
     // A tenant measured in the baseline but missing from the candidate hides whatever it would show.
     regressions: deltas.filter((d) => d.status === 'regression' || d.status === 'missing').length,
     improvements: deltas.filter((d) => d.status === 'improved').length,
+    comparable: deltas.filter((d) => COMPARABLE.has(d.status)).length,
     notes,
   };
 }

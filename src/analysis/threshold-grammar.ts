@@ -139,6 +139,23 @@ function parseTerm(text: string, metric: MetricName): ParseOutcome<Term> {
 }
 
 /** Parses one threshold expression for a metric. */
+/** Splits at commas that are not inside braces. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}') depth--;
+    else if (text[i] === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
 export function parseThresholdExpression(
   expression: string,
   metric: MetricName,
@@ -150,11 +167,15 @@ export function parseThresholdExpression(
   const op = m[2] as Op;
   const value = Number(m[3]);
   let lhs: Lhs;
-  const ratio = /^ratio\((.*),(.*)\)$/.exec(lhsText);
+  const ratio = /^ratio\((.*)\)$/.exec(lhsText);
   if (ratio) {
-    const a = parseTerm(ratio[1], metric);
+    // Split at the comma outside braces: a selector may hold commas of its own ({variant:x,tenant:y}).
+    const args = splitTopLevel(ratio[1]);
+    if (args.length !== 2)
+      return { ok: false, message: 'ratio() takes two terms, e.g. ratio(avg{tenant:a}, avg{tenant:b})' };
+    const a = parseTerm(args[0], metric);
     if (!a.ok) return a;
-    const b = parseTerm(ratio[2], metric);
+    const b = parseTerm(args[1], metric);
     if (!b.ok) return b;
     lhs = { kind: 'ratio', a: a.value, b: b.value };
   } else if (lhsText.includes('/')) {

@@ -1,6 +1,7 @@
 /** Reading result.json for `report` and `compare` (effects: file system). */
 import { readFile, stat } from 'node:fs/promises';
 import { MeshbenchError } from '../errors.ts';
+import { parseRunResult } from '../result/schema.ts';
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../run/result.ts';
 
 const FIX = 'give the result.json of a meshbench run, e.g. results/waypoint-sharing/<run>/result.json';
@@ -68,5 +69,16 @@ export async function readResultFile(file: string): Promise<RunResult> {
       },
     );
   }
-  return { ...r, verdicts: Array.isArray(r.verdicts) ? r.verdicts : [] } as RunResult;
+  // Every field report and compare read, checked before any of it is used: a damaged file is refused
+  // here, naming the field, rather than crashing mid-report or summarizing to zeros a gate would pass.
+  const parsed = parseRunResult(r);
+  if (!parsed.ok) {
+    throw new MeshbenchError('RESULT_FILE', `${file} is not a valid meshbench result (schemaVersion 1)`, {
+      input: 'result',
+      value: file,
+      details: parsed.issues,
+      fix: 'give result.json as the run wrote it (it is not meant to be edited), or re-run the suite',
+    });
+  }
+  return parsed.value;
 }

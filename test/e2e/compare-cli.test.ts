@@ -65,6 +65,38 @@ describe('meshbench compare (CLI process)', () => {
     expect(bad.stderr).toContain('fix: pass e.g. --tolerance 0.1');
   });
 
+  it('exits 108 NOT_COMPARABLE when the runs share no measured figure, never "no regression" (issue 11)', async () => {
+    const renamed = buildSampleResult({ repeats: 2, id: 'renamed', seed: 9 });
+    for (const v of renamed.variants) v.name = `other-${v.name}`;
+    const other = save('renamed.json', renamed);
+    const r = await runCli(['compare', baseline, other, '--out', join(dir, 'renamed')], { env });
+    expect(r.exitCode, r.stderr).toBe(108);
+    expect(r.stderr).toMatch(
+      /error NOT_COMPARABLE: nothing to compare: .*baseline\.json and .*renamed\.json/,
+    );
+    expect(r.stderr).toContain('baseline measured: dedicated/ns-1, dedicated/ns-2, shared/ns-1, shared/ns-2');
+    expect(r.stderr).toContain('candidate measured: other-dedicated/ns-1');
+  });
+
+  it('exits 2 naming the field for a structurally wrong result, not 1 or a pass (issue 11)', async () => {
+    const wrong = buildSampleResult({ repeats: 2, id: 'wrong' });
+    wrong.variants[0].tenants[0].load.latency.intended = 'garbage';
+    wrong.meta.git = 'abc' as never;
+    const file = save('wrong.json', wrong);
+    for (const args of [
+      ['compare', baseline, file],
+      ['compare', file, baseline],
+    ]) {
+      const r = await runCli([...args, '--out', join(dir, 'wrong')], { env });
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/error RESULT_FILE: .*wrong\.json is not a valid meshbench result/);
+      expect(r.stderr).toContain('- meta.git: ');
+      expect(r.stderr).toContain(
+        '- variants[0].tenants[0].load.latency.intended: is not an encoded histogram',
+      );
+    }
+  });
+
   it('exits 2 with RESULT_FILE when a side is not a result', async () => {
     const r = await runCli(['compare', baseline, join(dir, 'missing.json')], { env });
     expect(r.exitCode).toBe(2);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,14 @@ describe('meshbench report (CLI process)', () => {
       [
         file('v99.json', JSON.stringify({ schemaVersion: 99, meta: {}, plan: {}, variants: [] })),
         /has result schemaVersion 99; this meshbench reads version 1/,
+      ],
+      // A structurally wrong schemaVersion-1 file used to exit 1 "internal error" (issue 11).
+      [
+        file(
+          'empty-variant.json',
+          JSON.stringify({ ...JSON.parse(readFileSync(SAMPLE, 'utf8')), variants: [{}] }),
+        ),
+        /empty-variant\.json is not a valid meshbench result/,
       ],
     ];
     const runs = await Promise.all(

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { compareRuns } from '../../analysis/compare.ts';
-import { ExitCode } from '../../errors.ts';
+import { ExitCode, MeshbenchError } from '../../errors.ts';
 import {
   buildCompareHtml,
   buildCompareMarkdown,
@@ -14,7 +14,7 @@ import { ensureWritableDir } from '../../run/results-dir.ts';
 
 export const compareCommand: Command = {
   name: 'compare',
-  summary: 'Compare a run with a baseline run; exit 100 on a regression beyond tolerance',
+  summary: 'Compare a run with a baseline run; exit 100 on a regression, 108 when nothing is comparable',
   usage: 'compare <baseline.json> <candidate.json> [--tolerance 0.1] [--out DIR] [--json]',
   description:
     'Per variant, tenant and metric: baseline, candidate, change and status. Latency up, error rate up and\n' +
@@ -45,6 +45,28 @@ export const compareCommand: Command = {
       flag: '--out',
     });
     const comparison = compareRuns(baseline, candidate, { tolerance });
+    if (comparison.comparable === 0) {
+      // Two runs with no figure in common would otherwise read as "no regression" and pass a gate.
+      const measured = (r: typeof baseline) =>
+        r.variants
+          .flatMap((v) => v.tenants.map((t) => `${v.name}/${t.tenant}`))
+          .filter((x, i, a) => a.indexOf(x) === i);
+      const show = (xs: string[]) => (xs.length > 0 ? xs.join(', ') : 'none');
+      throw new MeshbenchError(
+        'NOT_COMPARABLE',
+        `nothing to compare: no variant and tenant has a judged figure measured in both ${baselineFile} and ${candidateFile}`,
+        {
+          input: 'result',
+          value: candidateFile,
+          details: [
+            `baseline measured: ${show(measured(baseline))}`,
+            `candidate measured: ${show(measured(candidate))}`,
+            ...comparison.notes,
+          ],
+          fix: 'compare two runs of the same suite that both measured something (see their summaries)',
+        },
+      );
+    }
     const written = await writeReportFiles(out, [
       { path: 'compare.md', bytes: buildCompareMarkdown(comparison) },
       { path: 'compare.html', bytes: buildCompareHtml(comparison) },

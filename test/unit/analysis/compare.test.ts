@@ -1,11 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns, judgeDelta } from '../../../src/analysis/compare.ts';
 import { spreadOf } from '../../../src/analysis/spread.ts';
+import { createHistogram, encodeHistogram } from '../../../src/metrics/histogram.ts';
+import type { RunResult } from '../../../src/run/result.ts';
 import { buildSampleResult } from './build-sample-result.ts';
 
 const base = buildSampleResult({ repeats: 2, id: 'base' });
 // compareRuns does not mutate its inputs, so the tests share one (expensive) regressed candidate.
 const slow = buildSampleResult({ repeats: 2, id: 'slow', seed: 7, latencyFactor: 1.3 });
+
+/** A copy of the run in which no request completed (a run whose load never reached anything). */
+function measuredNothing(r: RunResult): RunResult {
+  const out = structuredClone(r);
+  const empty = encodeHistogram(createHistogram());
+  for (const v of out.variants) {
+    for (const t of v.tenants) {
+      const load = t.load;
+      load.requests = { ...load.requests, sent: 0, completed: 0 };
+      load.outcomes = { ...load.outcomes, ok: 0, status: {}, timeout: 0, reset: 0, refused: 0, other: {} };
+      load.achievedRps = 0;
+      load.latency = { intended: empty, actual: empty, errors: empty };
+      load.series = [];
+    }
+  }
+  return out;
+}
 
 describe('compareRuns', () => {
   it('finds no regression between two runs of the same system (different seeds)', () => {
@@ -69,6 +88,27 @@ describe('compareRuns', () => {
     const c = compareRuns(base, cand, { tolerance: 0.1 });
     expect(c.deltas.some((d) => d.tenant === 'ns-2' && d.status === 'missing')).toBe(true);
     expect(c.regressions).toBeGreaterThan(0);
+  });
+
+  it('fails a candidate that measured nothing on every judged figure (0% errors is no pass; issue 11)', () => {
+    const c = compareRuns(base, measuredNothing(base), { tolerance: 0.1 });
+    const row = (m: string) =>
+      c.deltas.find((x) => x.variant === 'dedicated' && x.tenant === 'ns-1' && x.metric === m)!;
+    for (const m of ['latency.avg', 'errors.rate', 'rps']) {
+      expect(row(m)).toMatchObject({ status: 'missing', candidate: null });
+    }
+    expect(c.regressions).toBeGreaterThan(0);
+  });
+
+  it('finds nothing comparable between two runs that measured nothing, or different variants', () => {
+    const nothing = measuredNothing(base);
+    const none = compareRuns(nothing, nothing, { tolerance: 0.1 });
+    expect(none.comparable).toBe(0);
+    expect(none.regressions).toBe(0);
+    const renamed = structuredClone(base);
+    for (const v of renamed.variants) v.name = `other-${v.name}`;
+    expect(compareRuns(base, renamed, { tolerance: 0.1 }).comparable).toBe(0);
+    expect(compareRuns(base, base, { tolerance: 0.1 }).comparable).toBeGreaterThan(0);
   });
 
   it('flags an error rate going up and an achieved rate going down', () => {

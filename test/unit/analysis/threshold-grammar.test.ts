@@ -66,6 +66,27 @@ describe('threshold grammar', () => {
     });
   });
 
+  it('takes two-key selectors in either term of ratio() (the second used to be rejected; issue 11)', () => {
+    const r = parseThresholdExpression(
+      'ratio(avg{variant:shared,tenant:ns-1}, avg{variant:dedicated,tenant:ns-2}) < 2',
+      'latency',
+    );
+    expect(r).toMatchObject({
+      ok: true,
+      value: {
+        lhs: {
+          kind: 'ratio',
+          a: { selector: { variant: 'shared', tenant: 'ns-1' } },
+          b: { selector: { variant: 'dedicated', tenant: 'ns-2' } },
+        },
+      },
+    });
+    expect(parseThresholdExpression('ratio(avg, avg, avg) < 2', 'latency')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/ratio\(\) takes two terms/),
+    });
+  });
+
   it('rejects what does not parse', () => {
     expect(parseThresholdExpression('p(0)<1', 'latency')).toMatchObject({
       ok: false,
