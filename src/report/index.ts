@@ -10,6 +10,7 @@ import { MeshbenchError } from '../errors.ts';
 import type { RunResult, Verdict } from '../run/result.ts';
 import { writeFilesUnder } from '../run/results-dir.ts';
 import { type RenderedChart, renderCharts } from './charts/render.ts';
+import { collectTenantSeconds } from './charts/series.ts';
 import { buildChartSpecs } from './charts/specs.ts';
 import { buildFortioFiles } from './fortio.ts';
 import { buildReportHtml } from './html.ts';
@@ -35,7 +36,13 @@ const chartCache = new WeakMap<ReporterInput, Promise<RenderedChart[]>>();
 export function chartsFor(input: ReporterInput): Promise<RenderedChart[]> {
   let p = chartCache.get(input);
   if (!p) {
-    p = renderCharts(buildChartSpecs(input));
+    // The long part (merging every second's histograms) pauses for the event loop, so Ctrl-C is heard.
+    const lines = input.summary.variants.flatMap((v) =>
+      v.tenants.map((t) => ({ variant: v.name, tenant: t.tenant })),
+    );
+    p = collectTenantSeconds(input.result, lines).then((seconds) =>
+      renderCharts(buildChartSpecs(input, seconds)),
+    );
     chartCache.set(input, p);
   }
   return p;

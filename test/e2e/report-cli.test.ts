@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { execa } from 'execa';
+import { BIN, runCli } from '../helpers/cli.ts';
 import { newTag, waitForNoTagged } from '../helpers/leaks.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshbench-report-cli-'));
@@ -47,6 +48,40 @@ describe('meshbench report (CLI process)', () => {
     expect(r.stderr).toContain('error INVALID_FLAG: --only names unknown reporter "pdf"');
     expect(r.stderr).toContain('charts, html, markdown, junit, fortio');
     expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
+
+  it('stays interruptible on a long run: Ctrl-C while rendering exits 105 at once, writing nothing (issue 11)', async () => {
+    // 12 000 seconds per line: the charts merge 48 000 histograms (minutes before the fix, deaf to signals).
+    const r = JSON.parse(readFileSync(SAMPLE, 'utf8'));
+    for (const v of r.variants) {
+      for (const t of v.tenants) {
+        const s = t.load.series;
+        t.load.series = Array.from({ length: 12_000 }, (_, i) => ({
+          ...s[i % s.length],
+          t: i,
+          warmup: false,
+        }));
+      }
+    }
+    const long = file('long.json', JSON.stringify(r));
+    const out = join(dir, 'long-out');
+    const child = execa(process.execPath, [BIN, 'report', long, '--out', out], {
+      reject: false,
+      timeout: 60_000,
+      env: { ...env, FORCE_COLOR: '0' },
+    });
+    let killedAt = 0;
+    child.stderr?.on('data', (d: Buffer) => {
+      if (!killedAt && d.toString().includes('rendering the reports of')) {
+        killedAt = Date.now();
+        child.kill('SIGINT');
+      }
+    });
+    const done = await child;
+    expect(killedAt, done.stderr).toBeGreaterThan(0);
+    expect(done.exitCode, done.stderr).toBe(105);
+    expect(Date.now() - killedAt).toBeLessThan(3_000);
+    expect(existsSync(join(out, 'report.html'))).toBe(false);
   });
 
   it("rejects --only '' (it used to write nothing and exit 0; issue 11)", async () => {

@@ -50,6 +50,8 @@ export const reportCommand: Command = {
       dir: typeof values.out === 'string' ? values.out : dirname(file),
       flag: '--out',
     });
+    // A long run takes a while (every second's histogram is merged for the charts): say so, Ctrl-C works.
+    io.stderr.write(`rendering the reports of ${file} into ${out}\n`);
     const input = buildReporterInput(result);
     const files = await buildReports(input, { only });
     const written = await writeReportFiles(out, files);

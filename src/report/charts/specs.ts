@@ -6,7 +6,14 @@ import type { ChartConfiguration, Plugin } from 'chart.js';
 import type { RunSummary } from '../../analysis/summary-types.ts';
 import type { RunResult } from '../../run/result.ts';
 import { fileSafe } from '../escape.ts';
-import { spectrum, tenantSeconds, waypointSeconds } from './series.ts';
+import {
+  bucketSeconds,
+  type SecondPoint,
+  secondsKey,
+  spectrum,
+  tenantSeconds,
+  waypointSeconds,
+} from './series.ts';
 
 export interface ChartSpec {
   /** File name under charts/, e.g. 'latency-over-time-shared.png'. */
@@ -75,7 +82,11 @@ function staggerMarkers(result: RunResult): Marker[] {
     .map((t) => ({ x: t.startOffsetMs / 1000, label: `${t.name} starts` }));
 }
 
-export function buildChartSpecs(input: { result: RunResult; summary: RunSummary }): ChartSpec[] {
+/** `seconds`: the tenants' lines already merged (collectTenantSeconds); the missing ones are merged here. */
+export function buildChartSpecs(
+  input: { result: RunResult; summary: RunSummary },
+  seconds: ReadonlyMap<string, SecondPoint[]> = new Map(),
+): ChartSpec[] {
   const { result, summary } = input;
   const specs: ChartSpec[] = [];
   const tenantColor = (t: string) => PALETTE[Math.max(0, summary.tenants.indexOf(t)) % PALETTE.length];
@@ -94,9 +105,16 @@ export function buildChartSpecs(input: { result: RunResult; summary: RunSummary 
   });
 
   // Each variant × tenant's per-second series, merged once and read by the latency and error charts.
-  const secondsOf = new Map<string, ReturnType<typeof tenantSeconds>>();
-  const seconds = (v: string, t: string) => {
-    const key = JSON.stringify([v, t]);
+  // Long runs are drawn in buckets of whole seconds (series.ts); the titles say which.
+  const lastSecond = Math.max(
+    0,
+    ...result.variants.flatMap((v) => v.tenants.map((t) => t.load.series.at(-1)?.t ?? 0)),
+  );
+  const width = bucketSeconds(lastSecond + 1);
+  const per = width === 1 ? 'per second' : `per ${width} s`;
+  const secondsOf = new Map(seconds);
+  const secondsFor = (v: string, t: string) => {
+    const key = secondsKey(v, t);
     let pts = secondsOf.get(key);
     if (!pts) {
       pts = tenantSeconds(result, v, t);
@@ -107,7 +125,7 @@ export function buildChartSpecs(input: { result: RunResult; summary: RunSummary 
 
   for (const v of summary.variants) {
     const datasets = v.tenants.flatMap((t) => {
-      const pts = seconds(v.name, t.tenant);
+      const pts = secondsFor(v.name, t.tenant);
       return [
         {
           label: `${t.tenant} p99`,
@@ -129,7 +147,7 @@ export function buildChartSpecs(input: { result: RunResult; summary: RunSummary 
         },
       ];
     });
-    const title = `Latency over time — ${v.name} (per second, from intended start)`;
+    const title = `Latency over time — ${v.name} (${per}, from intended start)`;
     specs.push({
       file: `latency-over-time-${fileSafe(v.name)}.png`,
       title,
@@ -185,7 +203,7 @@ export function buildChartSpecs(input: { result: RunResult; summary: RunSummary 
     },
   });
 
-  const errTitle = 'Error rate over time (per second)';
+  const errTitle = `Error rate over time (${per})`;
   specs.push({
     file: 'error-rate-over-time.png',
     title: errTitle,
@@ -199,7 +217,7 @@ export function buildChartSpecs(input: { result: RunResult; summary: RunSummary 
             variantTenantLine(
               v,
               t,
-              seconds(v.name, t.tenant).map((p) => ({
+              secondsFor(v.name, t.tenant).map((p) => ({
                 x: p.t,
                 y: p.errorRate === null ? null : p.errorRate * 100,
               })),
