@@ -26,8 +26,13 @@ export async function ensureWritableDir(input: { dir: string; flag: string }): P
     if (PSEUDO_FS.test(dir)) throw new Error(`${dir} is on a pseudo file system`);
     const st = await stat(dir).catch(() => undefined);
     if (st && !st.isDirectory()) throw new Error(`${dir} exists and is not a directory`);
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
+    await mkdir(dir, { recursive: true }).catch(async (cause) => {
+      // Recursive mkdir under a read-only mount says ENOENT: name the folder that refused, and why.
+      throw (await whyNotCreatable(dir)) ?? cause;
+    });
+    await access(dir, constants.W_OK).catch((cause) => {
+      throw new Error(`${dir} is ${notWritable(cause)}`);
+    });
     return dir;
   } catch (cause) {
     throw new MeshbenchError(
@@ -41,6 +46,29 @@ export async function ensureWritableDir(input: { dir: string; flag: string }): P
       },
     );
   }
+}
+
+function notWritable(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException).code;
+  return code === 'EROFS'
+    ? 'on a read-only file system (EROFS)'
+    : code === 'EACCES' || code === 'EPERM'
+      ? `not writable by this user (${code})`
+      : `not writable (${(cause as Error).message})`;
+}
+
+/** The nearest existing folder above `dir` and why it cannot take a new folder, or undefined. */
+async function whyNotCreatable(dir: string): Promise<Error | undefined> {
+  let at = dirname(dir);
+  while (!(await stat(at).catch(() => undefined))) {
+    if (dirname(at) === at) return undefined;
+    at = dirname(at);
+  }
+  const refused = await access(at, constants.W_OK).then(
+    () => undefined,
+    (cause: unknown) => cause,
+  );
+  return refused ? new Error(`it cannot be created: ${at} is ${notWritable(refused)}`) : undefined;
 }
 
 /**

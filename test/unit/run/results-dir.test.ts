@@ -8,11 +8,18 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMeshbenchError } from '../../../src/errors.ts';
-import { createRunDir, stampOf, writeFilesUnder, writeJsonAtomic } from '../../../src/run/results-dir.ts';
+import {
+  createRunDir,
+  ensureWritableDir,
+  stampOf,
+  writeFilesUnder,
+  writeJsonAtomic,
+} from '../../../src/run/results-dir.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'meshbench-results-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -67,6 +74,34 @@ describe('results directory', () => {
     );
     expect(gone.message).toContain('ENOENT');
     expect(gone.format()).toContain('fix: keep the results folder in place during the run');
+  });
+});
+
+/** A read-only tmpfs mounted in the test folder, or undefined where this user may not mount (not root). */
+function readOnlyMount(): string | undefined {
+  const at = join(root, 'read-only');
+  mkdirSync(at);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', at], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  afterAll(() => execFileSync('umount', [at]));
+  return at;
+}
+const readOnly = readOnlyMount();
+
+describe.skipIf(!readOnly)('an --out on a read-only file system (issue 11: it said ENOENT)', () => {
+  it('names the read-only folder for an existing directory and for one it would create', async () => {
+    const ro = readOnly as string;
+    await expect(ensureWritableDir({ dir: ro, flag: '--out' })).rejects.toMatchObject({
+      code: 'RESULTS_DIR',
+      message: `--out ${ro} cannot be used: ${ro} is on a read-only file system (EROFS)`,
+    });
+    await expect(ensureWritableDir({ dir: join(ro, 'a', 'b'), flag: '--out' })).rejects.toMatchObject({
+      code: 'RESULTS_DIR',
+      message: `--out ${join(ro, 'a', 'b')} cannot be used: it cannot be created: ${ro} is on a read-only file system (EROFS)`,
+    });
   });
 });
 
