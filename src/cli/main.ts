@@ -41,7 +41,8 @@ export function mainHelp(): string {
     '',
     "Run `meshbench <command> --help` for a command's options.",
     'Exit codes: 0 pass, 1 internal error, 2 usage error, 99 thresholds failed, 100 baseline regression,',
-    '            104 invalid suite, 105 aborted by signal, 106 target unreachable, 110 platform failure.',
+    '            103 result invalid, 104 invalid suite, 105 aborted by signal, 106 target unreachable,',
+    '            107 results not written, 108 nothing comparable, 110 platform failure, 111 preflight failed.',
     '',
   ].join('\n');
 }
