@@ -34,7 +34,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'compare',
-    summary: 'Compare a run with a baseline run; exit 100 on a regression beyond tolerance',
+    summary: 'Compare a run with a baseline run; exit 100 on a regression, 108 when nothing is comparable',
     load: async () => (await import('./compare.ts')).compareCommand,
   },
   {
