@@ -2,6 +2,7 @@
  * CPU cgroups for waypoint processes: create with a CFS quota, move a PID in, read usage and
  * throttling, remove. cgroup v1 (cpu + cpuacct hierarchies) and v2 (cpu.max). parse* are pure.
  */
+import { rmdirSync } from 'node:fs';
 import { access, mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -140,6 +141,30 @@ export class CpuCgroup {
   /** Removes the cgroup directories; retries briefly while killed members are still leaving. */
   async remove(): Promise<void> {
     for (const d of this.dirs()) await removeCgroupDir(d);
+  }
+
+  /**
+   * Synchronous last resort for a forced exit (process 'exit' handler, members just SIGKILLed): retries
+   * for up to `waitMs` while they leave. Returns false when the cgroup is still there (the next run or
+   * `meshbench down` sweeps it).
+   */
+  removeNow(waitMs = 1000): boolean {
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    const until = Date.now() + waitMs;
+    for (const d of this.dirs()) {
+      for (;;) {
+        try {
+          rmdirSync(d);
+          break;
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') break;
+          if (code !== 'EBUSY' || Date.now() > until) return false;
+          Atomics.wait(sleeper, 0, 0, 20);
+        }
+      }
+    }
+    return true;
   }
 }
 

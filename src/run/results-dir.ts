@@ -1,5 +1,6 @@
 /** The results directory (effects): results/<suite>/<UTC timestamp>-<id>/, never overwritten. */
 import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { access, constants, lstat, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { MeshbenchError } from '../errors.ts';
@@ -184,4 +185,16 @@ export async function writeFilesUnder(
 /** Writes JSON atomically, so a crash never leaves half a result.json. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(value, null, 1)}\n`);
+}
+
+/** writeJsonAtomic for a process 'exit' handler (no event loop left): same temp-then-rename, synchronous. */
+export function writeJsonAtomicSync(path: string, value: unknown): void {
+  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, `${JSON.stringify(value, null, 1)}\n`, { flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }

@@ -19,7 +19,7 @@ import type { RunEventListener } from './events.ts';
 import { baseVersions, readGit, readMachine } from './metadata.ts';
 import { RESULT_SCHEMA_VERSION, type RunResult, type VariantResult, type Verdict } from './result.ts';
 import { redactResult } from './redact-result.ts';
-import { createRunDir, writeJsonAtomic } from './results-dir.ts';
+import { createRunDir, writeJsonAtomic, writeJsonAtomicSync } from './results-dir.ts';
 import { buildCpuSeries, buildStatsSeries, sampleWindow } from './series.ts';
 import { describeFailures, describePreflight } from '../topology/preflight.ts';
 
@@ -149,6 +149,23 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     verdicts: [],
   };
   await writeJsonAtomic(resultPath, redactResult(result));
+  // A forced exit (a second Ctrl-C) ends the process without the steps below: mark the record as cut
+  // short, keeping every variant already measured, so it never reads as a run that simply stopped.
+  const onForcedExit = () => {
+    result.meta.abort = {
+      reason:
+        'the process exited before the run finished (a forced exit by a second signal, or a crash); the variant under way is not recorded',
+      code: 'ABORTED',
+    };
+    result.meta.endedAt = new Date().toISOString();
+    result.meta.complete = false;
+    try {
+      writeJsonAtomicSync(resultPath, redactResult(result));
+    } catch {
+      // Nothing more can be done on the way out; the last variant written is still there.
+    }
+  };
+  process.once('exit', onForcedExit);
   onEvent({ type: 'run-start', dir, platform: plan.platform, variants: plan.variants.length });
 
   const log = (message: string) => onEvent({ type: 'log', message });
@@ -272,6 +289,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   const { summary, verdicts } = input;
   result.verdicts = verdicts;
   await persist();
+  process.off('exit', onForcedExit);
   onEvent({ type: 'verdicts', verdicts });
 
   let reportFiles: string[] = [];

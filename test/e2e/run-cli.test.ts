@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { detectCgroupLayout } from '../../src/metrics/cgroup.ts';
 import { BIN, ROOT, runCli } from '../helpers/cli.ts';
 import { newTag, waitForNoTagged } from '../helpers/leaks.ts';
 
@@ -131,6 +132,58 @@ describe('meshbench run --platform local', () => {
       expect(t.load.outcomes.refused + t.load.outcomes.reset, JSON.stringify(t.load.outcomes)).toBe(0);
     }
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    expect(await waitForNoTagged(tag)).toEqual([]);
+  });
+
+  it('a forced exit (Ctrl-C twice) marks result.json cut short and leaves no process or cgroup (issue 11)', async () => {
+    const tag = newTag();
+    const suite = join(results, 'forced.suite.json');
+    writeFileSync(
+      suite,
+      JSON.stringify({
+        name: 'forced',
+        tenants: [{ name: 'ns-1' }, { name: 'ns-2', startOffset: '1s' }],
+        load: { rate: 40, connections: 4, duration: '60s', warmup: '1s' },
+        topology: { variants: [{ name: 'dedicated', waypoints: 'dedicated' }] },
+        platforms: { local: { scale: 1 } },
+      }),
+    );
+    const child = execa(process.execPath, [BIN, 'run', suite, '--results', results], {
+      cwd: ROOT,
+      detached: true,
+      reject: false,
+      env: { MESHBENCH_TEST_TAG: tag, FORCE_COLOR: '0' },
+      timeout: 120_000,
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const deadline = Date.now() + 60_000;
+    while (!/variant dedicated.*running/.test(stderr) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 2000));
+    const layout = await detectCgroupLayout();
+    const ours = () =>
+      layout ? readdirSync(layout.cpuRoot).filter((n) => n.startsWith(`meshbench-${child.pid}-`)) : [];
+    const before = ours();
+    process.kill(-child.pid!, 'SIGINT');
+    await new Promise((r) => setTimeout(r, 50));
+    process.kill(-child.pid!, 'SIGINT');
+    const r = await child;
+    expect(r.exitCode, stderr).toBe(105);
+    expect(stderr).toContain('meshbench: forced exit');
+    const result = JSON.parse(readFileSync(join(onlyRunDir('forced'), 'result.json'), 'utf8'));
+    expect(result.meta.complete).toBe(false);
+    expect(result.meta.endedAt).toBeTypeOf('string');
+    expect(result.meta.abort).toMatchObject({
+      code: 'ABORTED',
+      reason: expect.stringMatching(/exited before the run finished/),
+    });
+    if (layout) {
+      expect(before.length, 'the run had made its cgroups').toBeGreaterThan(0);
+      expect(ours()).toEqual([]);
+    }
     expect(await waitForNoTagged(tag)).toEqual([]);
   });
 

@@ -3,7 +3,15 @@
  * mesh running; down (or Ctrl-C) stops it and every component with it.
  */
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -155,6 +163,29 @@ describe('meshbench up / down', () => {
     }
     rmSync(up.statePath, { force: true });
   });
+
+  it.skipIf(!existsSync('/sys/fs/cgroup/cpu/cpu.cfs_quota_us'))(
+    'down removes the empty cgroups of ended runs, and only those (issue 11: a forced exit left them)',
+    async () => {
+      const exited = execa('true');
+      const dead = exited.pid!; // a PID whose process has exited
+      await exited;
+      const mine = (name: string) =>
+        ['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpuacct'].map((r) => join(r, name));
+      const stale = mine(`meshbench-${dead}-ns-1-waypoint`);
+      const live = mine(`meshbench-${process.pid}-ns-1-waypoint`); // its owner (this test) is alive
+      for (const d of [...stale, ...live]) mkdirSync(d, { recursive: true });
+      try {
+        const r = await runCli(['down'], { env: { MESHBENCH_STATE_DIR: stateDir } });
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(r.stderr).toContain('removed 2 cgroup(s) left by ended runs');
+        for (const d of stale) expect(existsSync(d), d).toBe(false);
+        for (const d of live) expect(existsSync(d), d).toBe(true);
+      } finally {
+        for (const d of [...stale, ...live]) rmSync(d, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('rejects an unknown variant naming the flag and the choices', async () => {
     const r = await runCli(['up', '--variant', 'nope'], { env: { MESHBENCH_STATE_DIR: stateDir } });

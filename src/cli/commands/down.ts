@@ -51,12 +51,27 @@ async function downCluster(
   return ExitCode.ok;
 }
 
+/**
+ * Removes the CPU cgroups of meshbench runs that are gone (a forced exit leaves them): only empty ones
+ * named `meshbench-<pid>-…` whose PID is dead, never another tool's.
+ */
+async function sweepCgroups(io: CliIO): Promise<void> {
+  const { detectCgroupLayout, removeStaleCgroups } = await import('../../metrics/cgroup.ts');
+  const layout = await detectCgroupLayout();
+  if (!layout) return;
+  const removed = await removeStaleCgroups(layout);
+  if (removed.length > 0)
+    io.stderr.write(
+      `meshbench down: removed ${removed.length} cgroup(s) left by ended runs: ${removed.join(', ')}\n`,
+    );
+}
+
 export const downCommand: Command = {
   name: 'down',
   summary: 'Stop a running `meshbench up` (local), delete the kind cluster, or remove meshbench namespaces',
   usage: 'down [--platform local|kind|cluster] [--timeout 15s] [--cluster NAME] [--context CTX]',
   description: [
-    'local (default): reads the state file of `meshbench up` ($MESHBENCH_STATE_DIR or a private meshbench-<uid> folder in the OS temp dir, meshbench-up.json), checks the PID is still the `meshbench up` that wrote it (its start time), sends it SIGINT and waits until it and its components are gone.',
+    'local (default): reads the state file of `meshbench up` ($MESHBENCH_STATE_DIR or a private meshbench-<uid> folder in the OS temp dir, meshbench-up.json), checks the PID is still the `meshbench up` that wrote it (its start time), sends it SIGINT and waits until it and its components are gone. Then removes the empty CPU cgroups (meshbench-<pid>-*) of runs whose process is gone, e.g. after a forced exit.',
     'kind: deletes the kind cluster (--cluster, default meshbench).',
     'cluster: deletes only the namespaces labelled app.kubernetes.io/managed-by=meshbench in the context (--context, --kubeconfig).',
   ].join('\n'),
@@ -96,6 +111,7 @@ export const downCommand: Command = {
     const state = await readUpState(path);
     if (!state) {
       io.stderr.write(`meshbench down: nothing is running (no state file at ${path})\n`);
+      await sweepCgroups(io);
       return ExitCode.ok;
     }
     if (!(await isRecordedUp(state))) {
@@ -104,6 +120,7 @@ export const downCommand: Command = {
       io.stderr.write(
         `meshbench down: the recorded meshbench up (pid ${state.pid}) is not running; removed ${path}\n`,
       );
+      await sweepCgroups(io);
       return ExitCode.ok;
     }
     process.kill(state.pid, 'SIGINT');
@@ -121,6 +138,7 @@ export const downCommand: Command = {
       );
     await removeUpState(path, state.pid);
     io.stderr.write(`meshbench down: stopped meshbench up (pid ${state.pid}, variant ${state.variant})\n`);
+    await sweepCgroups(io);
     return ExitCode.ok;
   },
 };

@@ -480,10 +480,14 @@ export class LocalPlatform implements Platform {
     process.off('exit', this.onProcessExit);
   }
 
-  /** Last resort on parent exit: SIGKILL every child (cgroups are swept by the next run). */
+  /**
+   * Last resort on parent exit (a forced second Ctrl-C): SIGKILL every child, then remove the cgroups
+   * once their members are gone (what is still busy after a second is swept by the next run or `down`).
+   */
   private killNow(): void {
     for (const w of this.waypoints.values()) w.proc.killNow();
     for (const b of this.bookinfo.values()) b.proc.killNow();
+    for (const w of this.waypoints.values()) w.cgroup?.removeNow();
   }
 }
 
