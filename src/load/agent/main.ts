@@ -5,9 +5,10 @@
  * Bundled with esbuild into agent.mjs (+ engine-worker.js) and run by a stock Node image.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runSchedule } from '../driver.ts';
-import { type AgentConfig, formatAgentResult } from './protocol.ts';
+import { AGENT_SECRET_HEADERS, type AgentConfig, formatAgentResult } from './protocol.ts';
 
 /** Later than this after the coordinated start, the stagger cannot hold: the agent says so and fails. */
 export const LATE_TOLERANCE_MS = 1000;
@@ -18,6 +19,16 @@ export async function runAgent(
 ) {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const config = JSON.parse(await readFile(configPath, 'utf8')) as AgentConfig;
+  // Credential headers come from the Secret mounted next to config.json (never from the ConfigMap).
+  const secret = await readFile(join(dirname(configPath), AGENT_SECRET_HEADERS), 'utf8').catch(
+    () => undefined,
+  );
+  if (secret !== undefined) {
+    config.schedule = {
+      ...config.schedule,
+      headers: { ...config.schedule.headers, ...(JSON.parse(secret) as Record<string, string>) },
+    };
+  }
   const lateBy = Date.now() - config.startAt;
   if (config.startAt > 0 && lateBy > LATE_TOLERANCE_MS) {
     throw new Error(

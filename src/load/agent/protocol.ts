@@ -2,6 +2,7 @@
  * What an in-cluster agent and the driver agree on (pure): its config file, and its LoadResult printed
  * between two marker lines on stdout so the driver can find it in the pod log among any other output.
  */
+import { redactHeaders } from '../redact.ts';
 import type { LoadResult, LoadSchedule } from '../types.ts';
 
 export const RESULT_BEGIN = '----- meshbench-agent-result-begin -----';
@@ -15,8 +16,16 @@ export interface AgentConfig {
   schedule: LoadSchedule;
 }
 
+/** headers.json: the agent's credential headers, from its Secret, next to config.json. */
+export const AGENT_SECRET_HEADERS = 'headers.json';
+
+/** The result as the pod log carries it: credential header values [redacted] (logs are widely readable). */
 export function formatAgentResult(result: LoadResult): string {
-  return `${RESULT_BEGIN}\n${JSON.stringify(result)}\n${RESULT_END}\n`;
+  const shown = {
+    ...result,
+    schedule: { ...result.schedule, headers: redactHeaders(result.schedule.headers) },
+  };
+  return `${RESULT_BEGIN}\n${JSON.stringify(shown)}\n${RESULT_END}\n`;
 }
 
 /** Finds the LoadResult in an agent's log; undefined when the markers are missing or incomplete. */

@@ -9,7 +9,7 @@ import { parseAgentResult } from '../../load/agent/protocol.ts';
 import type { LoadDriver, LoadResult, LoadSchedule } from '../../load/types.ts';
 import type { KubeClient, KubeJson } from './client.ts';
 import { buildLoadResultFromFortio, extractFortioJson } from './fortio-result.ts';
-import { buildAgentObjects, buildFortioJob, loadJobName } from './manifests/load.ts';
+import { buildAgentObjects, buildFortioObjects, loadJobName } from './manifests/load.ts';
 import { type KubeObject, LOAD_NAMESPACE, type Placement } from './manifests/types.ts';
 import { lastLines } from './subprocess.ts';
 import { waitForJobFinished, waitUntil } from './wait.ts';
@@ -39,6 +39,7 @@ export function createKubeLoadDriver(opts: KubeLoadDriverOptions): LoadDriver {
   const deleteJob = async (job: string) => {
     await client.delete('batch/v1', 'Job', LOAD_NAMESPACE, job);
     await client.delete('v1', 'ConfigMap', LOAD_NAMESPACE, job);
+    await client.delete('v1', 'Secret', LOAD_NAMESPACE, job);
   };
 
   return {
@@ -65,7 +66,7 @@ export function createKubeLoadDriver(opts: KubeLoadDriverOptions): LoadDriver {
                 config: { tenant: t, startAt, schedule },
                 placement: opts.placement,
               })
-            : [buildFortioJob({ tenant: t, schedule, startAt, placement: opts.placement })];
+            : buildFortioObjects({ tenant: t, schedule, startAt, placement: opts.placement });
           for (const o of objs) await client.apply(o);
         }
         log(`load Jobs created; coordinated start in ${Math.round(lead / 1000)} s`);

@@ -10,7 +10,7 @@ import {
   type AgentBundleData,
   type AgentConfig,
   buildAgentObjects,
-  buildFortioJob,
+  buildFortioObjects,
 } from './manifests/load.ts';
 import { buildLoadNamespace, buildTenantNamespace } from './manifests/namespaces.ts';
 import { buildAuthorizationPolicies } from './manifests/policies.ts';
@@ -261,7 +261,8 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     const loadObjects: KubeObject[] = plan.tenants.flatMap((tenant) => {
       const schedule = buildTenantSchedule(tenant, plan.load);
       const startAt = opts.startAt ?? 0;
-      if (driver === 'fortio') return [buildFortioJob({ tenant: tenant.name, schedule, startAt, placement })];
+      if (driver === 'fortio')
+        return buildFortioObjects({ tenant: tenant.name, schedule, startAt, placement });
       const config: AgentConfig = { tenant: tenant.name, startAt, schedule };
       return buildAgentObjects({
         tenant: tenant.name,

@@ -1,9 +1,26 @@
 /** A KubePlan as YAML (stdout) and as one file per manifest (--out) (pure). */
 import { stringify } from 'yaml';
 import type { KubePlan } from './plan.ts';
-import { manifestJson } from './manifests/types.ts';
+import { REDACTED } from '../../load/redact.ts';
+import { type KubeObject, manifestJson } from './manifests/types.ts';
 
 const yaml = (v: unknown) => stringify(v, { lineWidth: 0 });
+
+/**
+ * A manifest as printed: a Secret's values are [redacted] (the run applies the real ones). Printed
+ * plans end up in terminals, CI logs and review tools; credentials must not.
+ */
+function shown(m: KubeObject): Record<string, unknown> {
+  const json = manifestJson(m);
+  if (json.kind !== 'Secret') return json;
+  const hide = (d: unknown) =>
+    d && typeof d === 'object' ? Object.fromEntries(Object.keys(d).map((k) => [k, REDACTED])) : d;
+  return {
+    ...json,
+    ...(json.data ? { data: hide(json.data) } : {}),
+    ...(json.stringData ? { stringData: hide(json.stringData) } : {}),
+  };
+}
 
 /** Every step with its action and manifests, as one YAML document per step. */
 export function renderKubePlan(kp: KubePlan): string {
@@ -28,7 +45,7 @@ export function renderKubePlan(kp: KubePlan): string {
         ...(s.variant ? { variant: s.variant } : {}),
         description: s.description,
         action: s.action,
-        manifests: s.manifests.map(manifestJson),
+        manifests: s.manifests.map(shown),
       }),
     );
   });
@@ -52,7 +69,7 @@ export function buildPlanFiles(kp: KubePlan): PlanFile[] {
       const name = [m.kind, m.metadata?.namespace, m.metadata?.name].filter(Boolean).join('-');
       files.push({
         path: `${dir}/${String(j + 1).padStart(2, '0')}-${safe(name.toLowerCase())}.yaml`,
-        content: yaml(manifestJson(m)),
+        content: yaml(shown(m)),
       });
     });
   });

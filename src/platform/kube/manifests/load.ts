@@ -3,9 +3,10 @@
  * pinned Node image) or Fortio Jobs, on the load node, in the ambient-enrolled load namespace.
  */
 import { Job } from 'kubernetes-models/batch/v1';
-import { ConfigMap } from 'kubernetes-models/v1';
+import { ConfigMap, Secret } from 'kubernetes-models/v1';
+import { isSensitiveHeader } from '../../../load/redact.ts';
 import type { AgentBundle } from '../../../load/agent/bundle.ts';
-import type { AgentConfig } from '../../../load/agent/protocol.ts';
+import { AGENT_SECRET_HEADERS, type AgentConfig } from '../../../load/agent/protocol.ts';
 import type { LoadSchedule } from '../../../load/types.ts';
 import { IMAGES } from '../istio-version.ts';
 import { type KubeObject, LOAD_NAMESPACE, type Placement, managedLabels, nodeSelectorOf } from './types.ts';
@@ -32,18 +33,54 @@ function waitUntilStart(startAt: number) {
   };
 }
 
+/**
+ * A schedule's headers split by sensitivity: credentials (authorization, cookies, tokens…) travel in a
+ * Secret, never in a ConfigMap, a Job's arguments or the printed plan.
+ */
+export function splitHeaders(headers: Readonly<Record<string, string>>): {
+  plain: Record<string, string>;
+  sensitive: Record<string, string>;
+} {
+  const plain: Record<string, string> = {};
+  const sensitive: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) (isSensitiveHeader(k) ? sensitive : plain)[k] = v;
+  return { plain, sensitive };
+}
+
+/** The Secret of a load Job's credential headers (same name as the Job), or none when it has none. */
+export function buildLoadSecret(input: {
+  driver: 'agent' | 'fortio';
+  tenant: string;
+  data: Record<string, string>;
+}): Secret[] {
+  if (Object.keys(input.data).length === 0) return [];
+  return [
+    new Secret({
+      metadata: {
+        name: loadJobName(input.driver, input.tenant),
+        namespace: LOAD_NAMESPACE,
+        labels: managedLabels({ [AGENT_ROLE_LABEL]: input.tenant }),
+      },
+      type: 'Opaque',
+      stringData: input.data,
+    }),
+  ];
+}
+
 export function buildAgentConfigMap(input: {
   tenant: string;
   bundle: AgentBundleData;
   config: AgentConfig;
 }): ConfigMap {
+  const { plain } = splitHeaders(input.config.schedule.headers);
+  const config = { ...input.config, schedule: { ...input.config.schedule, headers: plain } };
   return new ConfigMap({
     metadata: {
       name: loadJobName('agent', input.tenant),
       namespace: LOAD_NAMESPACE,
       labels: managedLabels({ [AGENT_ROLE_LABEL]: input.tenant }),
     },
-    data: { ...input.bundle.files, 'config.json': JSON.stringify(input.config, null, 2) },
+    data: { ...input.bundle.files, 'config.json': JSON.stringify(config, null, 2) },
     ...(Object.keys(input.bundle.gzipped).length ? { binaryData: { ...input.bundle.gzipped } } : {}),
   });
 }
@@ -89,7 +126,15 @@ export function buildAgentJob(input: { tenant: string; placement: Placement; cpu
           volumeMounts: [{ name: 'agent', mountPath: AGENT_MOUNT, readOnly: true }],
         },
       ],
-      volumes: [{ name: 'agent', configMap: { name } }],
+      // config.json and the bundle from the ConfigMap; headers.json from the Secret, when there is one.
+      volumes: [
+        {
+          name: 'agent',
+          projected: {
+            sources: [{ configMap: { name } }, { secret: { name, optional: true } }],
+          },
+        },
+      ],
     },
   });
 }
@@ -102,9 +147,26 @@ export function fortioArgs(schedule: LoadSchedule): string[] {
   if (schedule.jitter > 0) args.push('-jitter');
   if (schedule.behindSchedule === 'skip') args.push('-nocatchup');
   args.push('-timeout', `${schedule.timeoutMs}ms`, '-json', '-', '-allow-initial-errors');
-  for (const [k, v] of Object.entries(schedule.headers)) args.push('-H', `${k}: ${v}`);
+  // Credential headers come from the Secret through the environment: Kubernetes expands $(VAR) in args.
+  const { plain, sensitive } = splitHeaders(schedule.headers);
+  for (const [k, v] of Object.entries(plain)) args.push('-H', `${k}: ${v}`);
+  for (const [i, k] of Object.keys(sensitive).entries()) args.push('-H', `${k}: $(${fortioHeaderEnv(i)})`);
   args.push(schedule.url);
   return args;
+}
+
+const fortioHeaderEnv = (i: number) => `MESHBENCH_HEADER_${i}`;
+
+/** A Fortio Job and, when its schedule has credential headers, their Secret. */
+export function buildFortioObjects(input: {
+  tenant: string;
+  schedule: LoadSchedule;
+  startAt: number;
+  placement: Placement;
+}): KubeObject[] {
+  const { sensitive } = splitHeaders(input.schedule.headers);
+  const data = Object.fromEntries(Object.values(sensitive).map((v, i) => [`h${i}`, v]));
+  return [...buildLoadSecret({ driver: 'fortio', tenant: input.tenant, data }), buildFortioJob(input)];
 }
 
 export function buildFortioJob(input: {
@@ -113,6 +175,12 @@ export function buildFortioJob(input: {
   startAt: number;
   placement: Placement;
 }): Job {
+  const secret = loadJobName('fortio', input.tenant);
+  const { sensitive } = splitHeaders(input.schedule.headers);
+  const env = Object.keys(sensitive).map((_k, i) => ({
+    name: fortioHeaderEnv(i),
+    valueFrom: { secretKeyRef: { name: secret, key: `h${i}` } },
+  }));
   return buildLoadJob({
     driver: 'fortio',
     tenant: input.tenant,
@@ -126,6 +194,7 @@ export function buildFortioJob(input: {
           image: IMAGES.fortio,
           imagePullPolicy: 'IfNotPresent',
           args: fortioArgs(input.schedule),
+          ...(env.length ? { env } : {}),
           resources: { requests: { cpu: '1', memory: '256Mi' } },
         },
       ],
@@ -139,5 +208,13 @@ export function buildAgentObjects(input: {
   config: AgentConfig;
   placement: Placement;
 }): KubeObject[] {
-  return [buildAgentConfigMap(input), buildAgentJob(input)];
+  const { sensitive } = splitHeaders(input.config.schedule.headers);
+  const data: Record<string, string> = Object.keys(sensitive).length
+    ? { [AGENT_SECRET_HEADERS]: JSON.stringify(sensitive) }
+    : {};
+  return [
+    buildAgentConfigMap(input),
+    ...buildLoadSecret({ driver: 'agent', tenant: input.tenant, data }),
+    buildAgentJob(input),
+  ];
 }

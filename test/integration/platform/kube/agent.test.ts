@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleAgent, bootScript, unpackedFiles } from '../../../../src/load/agent/bundle.ts';
 import { type AgentConfig, parseAgentResult } from '../../../../src/load/agent/protocol.ts';
-import { buildAgentConfigMap } from '../../../../src/platform/kube/manifests/load.ts';
+import type { ConfigMap, Secret } from 'kubernetes-models/v1';
+import { buildAgentObjects } from '../../../../src/platform/kube/manifests/load.ts';
 import { listen, schedule as loadSchedule, type TestTarget } from '../../load/helpers.ts';
 
 let server: Server;
@@ -14,10 +15,12 @@ let target: TestTarget;
 let url: string;
 let dir: string;
 let requests = 0;
+const seen = new Set<string>();
 
 beforeAll(async () => {
-  server = createServer((_req, res) => {
+  server = createServer((req, res) => {
     requests++;
+    if (req.headers.authorization) seen.add(req.headers.authorization);
     res.end('ok');
   });
   target = await listen(server);
@@ -36,10 +39,14 @@ const schedule = () =>
 /** Lays out the ConfigMap as the pod sees it (data + binaryData files) and runs `node boot.cjs`. */
 async function runPod(mount: string, config: AgentConfig) {
   const bundle = await bundleAgent({ mount });
-  const cm = buildAgentConfigMap({ tenant: config.tenant, bundle, config });
-  cm.validate();
+  const objs = buildAgentObjects({ tenant: config.tenant, bundle, config, placement: {} });
+  const cm = objs.find((o) => o.kind === 'ConfigMap') as ConfigMap;
+  const secret = objs.find((o) => o.kind === 'Secret') as Secret | undefined;
+  for (const o of objs) o.validate();
   for (const [k, v] of Object.entries(unpackedFiles(bundle))) await writeFile(join(mount, k), v);
   await writeFile(join(mount, 'config.json'), cm.data!['config.json']);
+  // The projected volume: the Secret's files next to the ConfigMap's.
+  for (const [k, v] of Object.entries(secret?.stringData ?? {})) await writeFile(join(mount, k), v);
   return await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
@@ -82,6 +89,25 @@ describe('the in-cluster agent, bundled and delivered as a ConfigMap', () => {
     const result = parseAgentResult(r.stdout);
     expect(result?.engine.workers).toBe(2);
     expect(result?.outcomes.ok).toBeGreaterThan(200);
+  });
+
+  it('sends the credential header from its Secret, and its pod log never shows it (issue 11)', async () => {
+    const mount = await mkdtemp(join(dir, 'pod-'));
+    seen.clear();
+    const r = await runPod(mount, {
+      tenant: 'ns-1',
+      startAt: 0,
+      schedule: {
+        ...schedule(),
+        startOffsetMs: 0,
+        durationMs: 500,
+        headers: { authorization: 'Bearer s3cret' },
+      },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect([...seen]).toEqual(['Bearer s3cret']);
+    expect(r.stdout + r.stderr).not.toContain('s3cret');
+    expect(parseAgentResult(r.stdout)?.schedule.headers).toEqual({ authorization: '[redacted]' });
   });
 
   it('refuses to run when it comes up after the coordinated start (the stagger would not hold)', async () => {

@@ -17,6 +17,7 @@ const RESOURCES: Record<string, Array<{ name: string; kind: string; namespaced: 
     { name: 'services', kind: 'Service', namespaced: true },
     { name: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
     { name: 'configmaps', kind: 'ConfigMap', namespaced: true },
+    { name: 'secrets', kind: 'Secret', namespaced: true },
     { name: 'pods', kind: 'Pod', namespaced: true },
   ],
   '/apis/apps/v1': [

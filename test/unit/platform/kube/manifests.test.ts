@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Gateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
 import { buildKubePlan, type KubePlan } from '../../../../src/platform/kube/plan.ts';
+import { buildPlanFiles, renderKubePlan } from '../../../../src/platform/kube/render-plan.ts';
 import { type KubeObject, manifestJson } from '../../../../src/platform/kube/manifests/types.ts';
 import { allVariantsPlan } from './helpers.ts';
 
@@ -195,7 +196,54 @@ describe.each([
     });
     const job = find(objs, 'Job', 'meshbench-load', 'agent-ns-2');
     expect(job.spec.template.spec.containers[0].image).toMatch(/^docker.io\/library\/node:20\.[\d.]+-alpine/);
-    expect(job.spec.template.spec.volumes[0].configMap.name).toBe('agent-ns-2');
+    expect(job.spec.template.spec.volumes[0].projected.sources).toEqual([
+      { configMap: { name: 'agent-ns-2' } },
+      { secret: { name: 'agent-ns-2', optional: true } },
+    ]);
+  });
+});
+
+describe('credential headers (issue 11: plan --out wrote them into ConfigMaps)', () => {
+  const withHeaders = (driver: 'agent' | 'fortio') => {
+    const plan = allVariantsPlan();
+    plan.tenants = plan.tenants.map((t) => ({
+      ...t,
+      headers: { authorization: `Bearer s3cret-${t.name}`, 'x-trace': 'plain' },
+    }));
+    return buildKubePlan(plan, { platform: 'kind', driver, startAt: 1_700_000_000_000 });
+  };
+
+  it('agent: the credential travels in a Secret mounted next to config.json, never in the ConfigMap or Job', () => {
+    const kp = withHeaders('agent');
+    const objs = stepOf(kp, 'dedicated-load');
+    const cm = find(objs, 'ConfigMap', 'meshbench-load', 'agent-ns-1');
+    expect(JSON.parse(cm.data['config.json']).schedule.headers).toEqual({ 'x-trace': 'plain' });
+    const secret = find(objs, 'Secret', 'meshbench-load', 'agent-ns-1');
+    expect(JSON.parse(secret.stringData['headers.json'])).toEqual({ authorization: 'Bearer s3cret-ns-1' });
+    expect(JSON.stringify(find(objs, 'Job', 'meshbench-load', 'agent-ns-1'))).not.toContain('s3cret');
+    for (const o of all(kp)) o.validate();
+  });
+
+  it('fortio: the Job reads the credential from the Secret through its environment', () => {
+    const objs = stepOf(withHeaders('fortio'), 'dedicated-load');
+    const c = find(objs, 'Job', 'meshbench-load', 'fortio-ns-2').spec.template.spec.containers[0];
+    expect(c.args).toContain('authorization: $(MESHBENCH_HEADER_0)');
+    expect(c.args).toContain('x-trace: plain');
+    expect(c.env).toEqual([
+      { name: 'MESHBENCH_HEADER_0', valueFrom: { secretKeyRef: { name: 'fortio-ns-2', key: 'h0' } } },
+    ]);
+    expect(find(objs, 'Secret', 'meshbench-load', 'fortio-ns-2').stringData).toEqual({
+      h0: 'Bearer s3cret-ns-2',
+    });
+  });
+
+  it('the printed plan and plan --out files show the Secret with its values redacted', () => {
+    for (const driver of ['agent', 'fortio'] as const) {
+      const kp = withHeaders(driver);
+      const printed = [renderKubePlan(kp), ...buildPlanFiles(kp).map((f) => f.content)].join('\n');
+      expect(printed).not.toContain('s3cret');
+      expect(printed).toContain('[redacted]');
+    }
   });
 });
 
