@@ -42,8 +42,8 @@ describe('meshbench plan', () => {
       expect(r.code).toBe(0);
       const dirs = await readdir(out);
       expect(dirs).toContain('plan.yaml');
-      expect(dirs).toContain('16-shared-waypoints');
-      const gw = await readFile(join(out, '16-shared-waypoints', '01-gateway-ns-1-waypoint.yaml'), 'utf8');
+      expect(dirs).toContain('17-shared-waypoints');
+      const gw = await readFile(join(out, '17-shared-waypoints', '01-gateway-ns-1-waypoint.yaml'), 'utf8');
       expect(gw).toContain('gatewayClassName: istio-waypoint');
       expect(gw).toContain('from: Selector');
     } finally {

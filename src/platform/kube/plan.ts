@@ -17,7 +17,10 @@ import { buildAuthorizationPolicies } from './manifests/policies.ts';
 import { type KubeObject, LOAD_NAMESPACE, MANAGED_SELECTOR } from './manifests/types.ts';
 import { buildWaypoints } from './manifests/waypoints.ts';
 import { gatewayApiInstallUrl, gatewayApiVersion, hasInternalConnectionLimit } from './istio-version.ts';
+import { buildOutsiderNamespace } from './manifests/probe.ts';
 import { buildPlacement, kubeSettings } from './placement.ts';
+import { buildPreflightObjects } from './preflight-plan.ts';
+import { OUTSIDER_NAMESPACE } from '../../topology/preflight.ts';
 import { buildTenantSchedule } from './schedule.ts';
 
 export type KubeAction =
@@ -183,9 +186,13 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
   step({
     id: 'namespaces',
     phase: 'workloads',
-    description: `Create the tenant namespaces (${namespaces.join(', ')}) and ${LOAD_NAMESPACE}, ambient-enrolled and labelled ${MANAGED_SELECTOR}`,
+    description: `Create the tenant namespaces (${namespaces.join(', ')}), ${LOAD_NAMESPACE} and the preflight's ${OUTSIDER_NAMESPACE}, ambient-enrolled and labelled ${MANAGED_SELECTOR}`,
     action: apply,
-    manifests: [...namespaces.map((ns) => buildTenantNamespace(ns)), buildLoadNamespace()],
+    manifests: [
+      ...namespaces.map((ns) => buildTenantNamespace(ns)),
+      buildLoadNamespace(),
+      buildOutsiderNamespace(),
+    ],
   });
   for (const ns of namespaces) {
     step({
@@ -258,6 +265,14 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
         },
       });
     }
+    step({
+      id: `${tag}-preflight`,
+      phase: 'variant',
+      variant: tag,
+      description: `Probe the variant before its load (skipped with --skip-preflight): from ${LOAD_NAMESPACE}, an allowed request answers 200 and a denied method 403 from the waypoint's RBAC; from ${OUTSIDER_NAMESPACE}, a denied source 403; each waypoint's istio_requests_total (pod proxy :15020) grows by the probes it carried. The Jobs are deleted after`,
+      action: apply,
+      manifests: buildPreflightObjects(t, plan.tenants, placement),
+    });
     const loadObjects: KubeObject[] = plan.tenants.flatMap((tenant) => {
       const schedule = buildTenantSchedule(tenant, plan.load);
       const startAt = opts.startAt ?? 0;

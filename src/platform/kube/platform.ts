@@ -26,7 +26,10 @@ import { buildAuthorizationPolicies } from './manifests/policies.ts';
 import { LOAD_NAMESPACE, type Placement } from './manifests/types.ts';
 import { buildWaypoints } from './manifests/waypoints.ts';
 import { WAIT_TIMEOUTS } from './plan.ts';
+import { buildOutsiderNamespace } from './manifests/probe.ts';
 import { buildPlacement, kubeSettings } from './placement.ts';
+import { runKubePreflight } from './preflight.ts';
+import type { PreflightReport } from '../../topology/preflight.ts';
 import { KubeSampler } from './sampler.ts';
 import { serviceUrl } from './schedule.ts';
 import { waitForDeploymentAvailable, waitForGatewayProgrammed } from './wait.ts';
@@ -166,6 +169,7 @@ export class KubePlatform implements Platform {
     const namespaces = plan.tenants.map((t) => t.namespace);
     for (const ns of namespaces) await client.apply(buildTenantNamespace(ns));
     await client.apply(buildLoadNamespace());
+    await client.apply(buildOutsiderNamespace());
     for (const ns of namespaces) {
       for (const o of buildBookinfo({ namespace: ns, istioVersion: istio, placement: this.placement }))
         await client.apply(o);
@@ -219,6 +223,18 @@ export class KubePlatform implements Platform {
     this.log(
       `variant ${topology.variant}: ${topology.waypoints.map((w) => `${w.namespace}/${w.name}`).join(', ') || 'no waypoints'}`,
     );
+  }
+
+  /** The same probe Jobs `meshbench plan` prints for the variant, run in the mesh (see ./preflight.ts). */
+  async preflight(expected: Topology): Promise<PreflightReport> {
+    const { client, plan } = this.need();
+    return runKubePreflight({
+      client,
+      expected,
+      tenants: plan.tenants,
+      placement: this.placement,
+      timeoutMs: this.timeout('gateway'),
+    });
   }
 
   targets(): TenantTarget[] {

@@ -47,24 +47,34 @@ export function splitHeaders(headers: Readonly<Record<string, string>>): {
   return { plain, sensitive };
 }
 
-/** The Secret of a load Job's credential headers (same name as the Job), or none when it has none. */
-export function buildLoadSecret(input: {
-  driver: 'agent' | 'fortio';
-  tenant: string;
+/** The Secret of a Job's credential headers (named like the Job), or none when it has none. */
+export function buildHeaderSecret(input: {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
   data: Record<string, string>;
 }): Secret[] {
   if (Object.keys(input.data).length === 0) return [];
   return [
     new Secret({
-      metadata: {
-        name: loadJobName(input.driver, input.tenant),
-        namespace: LOAD_NAMESPACE,
-        labels: managedLabels({ [AGENT_ROLE_LABEL]: input.tenant }),
-      },
+      metadata: { name: input.name, namespace: input.namespace, labels: managedLabels(input.labels) },
       type: 'Opaque',
       stringData: input.data,
     }),
   ];
+}
+
+function buildLoadSecret(input: {
+  driver: 'agent' | 'fortio';
+  tenant: string;
+  data: Record<string, string>;
+}) {
+  return buildHeaderSecret({
+    name: loadJobName(input.driver, input.tenant),
+    namespace: LOAD_NAMESPACE,
+    labels: { [AGENT_ROLE_LABEL]: input.tenant },
+    data: input.data,
+  });
 }
 
 export function buildAgentConfigMap(input: {

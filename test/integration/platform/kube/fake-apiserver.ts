@@ -362,3 +362,49 @@ export async function serveNodeFixtures(api: FakeApiServer, opts: { envoy?: bool
     body: await readFile(`${FIXTURES}envoy-waypoint-stats.txt`, 'utf8'),
   });
 }
+
+/**
+ * Plays the mesh for the preflight probe Jobs (`meshbench-preflight`): call from `onApply`. Answers each
+ * probe the Job's MESHBENCH_PROBES lists as Istio ambient would — 200 for GET from the load namespace, an
+ * Envoy RBAC 403 for another method or the outsider namespace — unless `policy: 'allows-post'` (the
+ * waypoint lets POST through). Each answered probe counts in istio_requests_total of every waypoint pod
+ * whose stats are served, unless `crossesWaypoint` is false (traffic that bypasses the waypoint).
+ */
+export function playProbeJob(
+  api: FakeApiServer,
+  obj: Obj,
+  opts: { policy?: 'enforced' | 'allows-post'; crossesWaypoint?: boolean } = {},
+): boolean {
+  if (obj.kind !== 'Job' || obj.metadata.name !== 'meshbench-preflight') return false;
+  const ns = obj.metadata.namespace;
+  const container = obj.spec.template.spec.containers[0];
+  const probes = JSON.parse(container.env.find((e: Obj) => e.name === 'MESHBENCH_PROBES').value);
+  const answers = probes.map((p: { id: string; url: string; method: string }) => {
+    const denied =
+      ns === 'meshbench-preflight-outsider' || (p.method !== 'GET' && opts.policy !== 'allows-post');
+    if (opts.crossesWaypoint !== false) {
+      const service = new URL(p.url).hostname;
+      probeCounts.set(service, (probeCounts.get(service) ?? 0) + 1);
+    }
+    return denied
+      ? { id: p.id, status: 403, server: 'istio-envoy', body: 'RBAC: access denied' }
+      : { id: p.id, status: 200, server: 'istio-envoy', body: '<html>' };
+  });
+  putPod(api, ns, 'meshbench-preflight-x1', { 'job-name': 'meshbench-preflight' });
+  api.raw.set(`/api/v1/namespaces/${ns}/pods/meshbench-preflight-x1/log`, {
+    body: `----- meshbench-probe-result-begin -----\n${JSON.stringify(answers)}\n----- meshbench-probe-result-end -----\n`,
+  });
+  for (const [path, entry] of api.raw) {
+    if (!path.endsWith(':15020/proxy/stats/prometheus')) continue;
+    const base = statsBase.get(path) ?? String(entry.body);
+    statsBase.set(path, base);
+    const lines = [...probeCounts].map(
+      ([service, n]) =>
+        `istio_requests_total{reporter="waypoint",source_workload_namespace="${ns}",destination_service="${service}",response_code="200"} ${n}`,
+    );
+    api.raw.set(path, { body: `${base}${lines.join('\n')}\n` });
+  }
+  return true;
+}
+const probeCounts = new Map<string, number>();
+const statsBase = new Map<string, string>();

@@ -17,7 +17,13 @@ import { runSuite } from '../../../../src/run/run-suite.ts';
 import { expandSuite } from '../../../../src/suite/expand.ts';
 import { validateSuite } from '../../../../src/suite/validate.ts';
 import { listen, schedule, type TestTarget } from '../../load/helpers.ts';
-import { FakeApiServer, putPod, seedIstioCluster, serveNodeFixtures } from './fake-apiserver.ts';
+import {
+  FakeApiServer,
+  playProbeJob,
+  putPod,
+  seedIstioCluster,
+  serveNodeFixtures,
+} from './fake-apiserver.ts';
 
 const api = new FakeApiServer();
 let target: Server;
@@ -43,6 +49,8 @@ afterAll(async () => {
   expect(api.listening || target.listening).toBe(false);
 });
 
+let probeBehaviour: Parameters<typeof playProbeJob>[2] = {};
+
 async function seed() {
   const put = (path: string, obj: object) => api.put(path, obj);
   seedIstioCluster(api);
@@ -62,6 +70,15 @@ async function seed() {
       putPod(api, 'ns-1', 'waypoint-7c9d8b5f6d-x2kqp', {
         'gateway.networking.k8s.io/gateway-name': obj.metadata.name,
       });
+    if (obj.kind === 'Gateway' && obj.metadata.namespace === 'ns-2') {
+      putPod(api, 'ns-2', 'waypoint-5f4c7b9d8-q7wzn', {
+        'gateway.networking.k8s.io/gateway-name': obj.metadata.name,
+      });
+      api.raw.set('/api/v1/namespaces/ns-2/pods/waypoint-5f4c7b9d8-q7wzn:15020/proxy/stats/prometheus', {
+        body: '# TYPE envoy_server_live gauge\nenvoy_server_live 1\n',
+      });
+    }
+    if (playProbeJob(api, obj, probeBehaviour)) return;
     if (obj.kind !== 'Job') return;
     const job = obj.metadata.name;
     putPod(api, 'meshbench-load', `${job}-x1`, { 'job-name': job });
@@ -72,31 +89,66 @@ async function seed() {
   };
 }
 
+async function runOnFake(name: string) {
+  const valid = validateSuite(suite, 'suites/waypoint-sharing.suite.ts');
+  if (!valid.ok) throw valid.error;
+  const plan = expandSuite(valid.value, {
+    platform: 'cluster',
+    source: 'suites/waypoint-sharing.suite.ts',
+    durationMs: 2000,
+  });
+  const platform = createClusterPlatform({
+    kubeconfig: join(dir, 'config'),
+    kube: {
+      skipPreflight: true,
+      startLeadMs: 1500,
+      timeouts: { deployments: 5000, gateway: 5000, istio: 5000 },
+    },
+  });
+  return runSuite({ plan, resultsRoot: join(dir, name), platform, reports: false, sampleIntervalMs: 300 });
+}
+
+describe('the preflight probes on the cluster platform (issue 11)', () => {
+  it('stops the run with exit 111 naming the probe when the waypoint lets POST through', async () => {
+    probeBehaviour = { policy: 'allows-post' };
+    try {
+      await seed();
+      const outcome = await runOnFake('broken-policy');
+      expect(outcome.exitCode).toBe(111);
+      expect(outcome.error?.code).toBe('PREFLIGHT_FAILED');
+      const text = [outcome.error?.message, ...(outcome.error?.details ?? [])].join('\n');
+      expect(text).toMatch(
+        /ns-1: probe denied-method \(POST from meshbench-load\) expected 403 from the waypoint, got 200/,
+      );
+      const result = JSON.parse(await readFile(join(outcome.dir, 'result.json'), 'utf8'));
+      expect(result.variants[0].preflight.ok).toBe(false);
+      // Nothing was measured on a variant that is not the suite's experiment.
+      expect(result.variants[0].tenants).toEqual([]);
+    } finally {
+      probeBehaviour = {};
+    }
+  });
+
+  it('fails the path check when the probes never reach the waypoint', async () => {
+    probeBehaviour = { crossesWaypoint: false };
+    try {
+      await seed();
+      const outcome = await runOnFake('bypass');
+      expect(outcome.exitCode).toBe(111);
+      const text = [outcome.error?.message, ...(outcome.error?.details ?? [])].join('\n');
+      expect(text).toMatch(
+        /ns-1: traffic did not cross ns-1\/waypoint: its request counter grew by 0, the probes alone account for 3/,
+      );
+    } finally {
+      probeBehaviour = {};
+    }
+  });
+});
+
 describe('runSuite on the cluster platform', () => {
   it('writes a result.json with both variants, agent LoadResults, waypoint CPU and overflow counters', async () => {
     await seed();
-    const valid = validateSuite(suite, 'suites/waypoint-sharing.suite.ts');
-    if (!valid.ok) throw valid.error;
-    const plan = expandSuite(valid.value, {
-      platform: 'cluster',
-      source: 'suites/waypoint-sharing.suite.ts',
-      durationMs: 2000,
-    });
-    const platform = createClusterPlatform({
-      kubeconfig: join(dir, 'config'),
-      kube: {
-        skipPreflight: true,
-        startLeadMs: 1500,
-        timeouts: { deployments: 5000, gateway: 5000, istio: 5000 },
-      },
-    });
-    const outcome = await runSuite({
-      plan,
-      resultsRoot: join(dir, 'results'),
-      platform,
-      reports: false,
-      sampleIntervalMs: 300,
-    });
+    const outcome = await runOnFake('results');
     const result = JSON.parse(await readFile(join(outcome.dir, 'result.json'), 'utf8'));
     expect(outcome.error).toBeUndefined();
     expect(result.meta.versions).toMatchObject({ istio: '1.24.6', kubernetes: 'v1.32.2' });
@@ -113,6 +165,28 @@ describe('runSuite on the cluster platform', () => {
         ['ns-1', 'agent', 'ns-1'],
         ['ns-2', 'agent', 'ns-2'],
       ]);
+      // The preflight probe Jobs ran in the mesh before the load (issue 11): policy and path both hold.
+      expect(v.preflight.ok, JSON.stringify(v.preflight)).toBe(true);
+      expect(
+        v.preflight.probes.map(
+          (p: { tenant: string; name: string; sourceNamespace: string }) =>
+            `${p.tenant} ${p.name} from ${p.sourceNamespace}`,
+        ),
+      ).toEqual([
+        'ns-1 allowed from meshbench-load',
+        'ns-1 denied-method from meshbench-load',
+        'ns-1 denied-source from meshbench-preflight-outsider',
+        'ns-2 allowed from meshbench-load',
+        'ns-2 denied-method from meshbench-load',
+        'ns-2 denied-source from meshbench-preflight-outsider',
+      ]);
+      expect(
+        v.preflight.paths.map((p: { tenant: string; waypoint: string }) => `${p.tenant} via ${p.waypoint}`),
+      ).toEqual(
+        v.name === 'shared'
+          ? ['ns-1 via ns-1/waypoint', 'ns-2 via ns-1/waypoint']
+          : ['ns-1 via ns-1/waypoint', 'ns-2 via ns-2/waypoint'],
+      );
       const wp = v.cpu.find((c: { component: string }) => c.component === 'ns-1/waypoint');
       expect(wp).toMatchObject({ kind: 'waypoint', limitCores: 2 });
       expect(v.cpu.some((c: { kind: string }) => c.kind === 'ztunnel')).toBe(true);
