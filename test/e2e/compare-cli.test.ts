@@ -79,21 +79,27 @@ describe('meshbench compare (CLI process)', () => {
   });
 
   it('exits 2 naming the field for a structurally wrong result, not 1 or a pass (issue 11)', async () => {
-    const wrong = buildSampleResult({ repeats: 2, id: 'wrong' });
-    wrong.variants[0].tenants[0].load.latency.intended = 'garbage';
-    wrong.meta.git = 'abc' as never;
-    const file = save('wrong.json', wrong);
-    for (const args of [
-      ['compare', baseline, file],
-      ['compare', file, baseline],
-    ]) {
-      const r = await runCli([...args, '--out', join(dir, 'wrong')], { env });
-      expect(r.exitCode, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(/error RESULT_FILE: .*wrong\.json is not a valid meshbench result/);
-      expect(r.stderr).toContain('- meta.git: ');
-      expect(r.stderr).toContain(
+    const wrongGit = buildSampleResult({ repeats: 2, id: 'wrong-git' });
+    wrongGit.meta.git = 'abc' as never;
+    const garbage = buildSampleResult({ repeats: 2, id: 'garbage' });
+    garbage.variants[0].tenants[0].load.latency.intended = 'garbage';
+    const cases: Array<[string, string]> = [
+      [save('wrong-git.json', wrongGit), '- meta.git: '],
+      [
+        save('garbage.json', garbage),
         '- variants[0].tenants[0].load.latency.intended: is not an encoded histogram',
-      );
+      ],
+    ];
+    for (const [file, detail] of cases) {
+      for (const args of [
+        ['compare', baseline, file],
+        ['compare', file, baseline],
+      ]) {
+        const r = await runCli([...args, '--out', join(dir, 'wrong')], { env });
+        expect(r.exitCode, r.stderr).toBe(2);
+        expect(r.stderr).toMatch(/error RESULT_FILE: .*\.json is not a valid meshbench result/);
+        expect(r.stderr).toContain(detail);
+      }
     }
   });
 
