@@ -3,6 +3,7 @@
  * unmeetable threshold, Ctrl-C in the middle, and a bad results directory. Every test proves
  * that no process it started is left behind.
  */
+import { execFileSync } from 'node:child_process';
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,6 +186,41 @@ describe('meshbench run --platform local', () => {
       expect(ours()).toEqual([]);
     }
     expect(await waitForNoTagged(tag)).toEqual([]);
+  });
+
+  it('a results filesystem that fills mid-run loses nothing: summary and verdicts, exit 107, no temp file (issue 11)', async (ctx) => {
+    const root = mkdtempSync(join(tmpdir(), 'meshbench-full-'));
+    try {
+      // 32 KiB: the run's first record (~8 KB) fits, the first variant's (~47 KB) does not (ENOSPC).
+      try {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=32k', 'tmpfs', root], { stdio: 'ignore' });
+      } catch {
+        ctx.skip(); // mounting needs root
+      }
+      const tag = newTag();
+      const r = await runCli(['run', 'fixtures/suites/tiny.suite.ts', '--results', root], {
+        env: { MESHBENCH_TEST_TAG: tag },
+        timeout: 120_000,
+      });
+      try {
+        expect(r.exitCode, r.stderr).toBe(107);
+        expect(r.stderr).toMatch(/cannot write \S+result\.json: ENOSPC/);
+        expect(r.stderr).toMatch(/tenant ns-1\s+dedicated\s+shared/);
+        expect(r.stderr).toMatch(/PASS\s+errors\{variant:dedicated\}/);
+        expect(r.stderr).not.toMatch(/internal error/);
+        const [dir] = readdirSync(join(root, 'tiny'));
+        const files = readdirSync(join(root, 'tiny', dir));
+        expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+        // What could be written is whole: the record as it stood before the filesystem filled.
+        const result = JSON.parse(readFileSync(join(root, 'tiny', dir, 'result.json'), 'utf8'));
+        expect(result.schemaVersion).toBe(1);
+        expect(await waitForNoTagged(tag)).toEqual([]);
+      } finally {
+        execFileSync('umount', [root]);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('a results folder gone mid-run loses nothing printed: summary and verdicts, then exit 107 (issue 11)', async () => {
