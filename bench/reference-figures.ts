@@ -4,7 +4,7 @@
  */
 import { spreadOf } from '../src/analysis/spread.ts';
 import { summarizeRun } from '../src/analysis/summarize.ts';
-import type { RunResult } from '../src/run/result.ts';
+import type { RunResult } from '../src/result/types.ts';
 
 /** One tenant in one variant of one run (merged over the suite's own repeats, if it has several). */
 export interface TenantRunFigures {

@@ -3,7 +3,7 @@
  * (pure). A change beyond tolerance whose repeat ranges overlap (or that lies within two combined standard
  * deviations) is run-to-run noise, not a regression.
  */
-import type { RunResult } from '../run/result.ts';
+import type { RunResult } from '../result/types.ts';
 import type { Spread } from './spread.ts';
 import { summarizeRun } from './summarize.ts';
 import type { RunSummary, SpreadKey, TenantSummary, VariantSummary } from './summary-types.ts';

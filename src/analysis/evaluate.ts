@@ -2,10 +2,10 @@
  * evaluateThresholds: RunSummary × parsed thresholds → verdicts (pure). A threshold without a variant
  * or tenant selector is evaluated for each variant × tenant; a term's selector overrides the key's.
  */
-import type { Verdict } from '../run/result.ts';
+import type { Verdict } from '../result/types.ts';
 import { metricValue } from './metric-value.ts';
 import type { RunSummary } from './summary-types.ts';
-import { type ParsedThreshold, type Term, compare } from './threshold-grammar.ts';
+import { type ParsedThreshold, type Term, compare } from '../suite/threshold-grammar.ts';
 
 interface At {
   variant: string;

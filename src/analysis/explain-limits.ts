@@ -2,7 +2,7 @@
  * Findings from a waypoint's recorded CPU and Envoy counters: which limit it reached and when, or how far
  * below its CPU limit it stayed (pure). Times are seconds since the tenants' common start.
  */
-import type { CpuSeries, StatsSeries, VariantResult } from '../run/result.ts';
+import type { CpuSeries, StatsSeries, VariantResult } from '../result/types.ts';
 import type { Finding } from './finding.ts';
 import {
   fmtCoresWords,

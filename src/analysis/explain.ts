@@ -2,7 +2,7 @@
  * explainRun: the result in plain words — findings built by small rules over the recorded data (pure).
  * Nothing here knows a suite: every sentence comes from CPU series, Envoy counters and tenant figures.
  */
-import type { RunResult, VariantResult } from '../run/result.ts';
+import type { RunResult, VariantResult } from '../result/types.ts';
 import { explainCpuHeadroom, explainLimits } from './explain-limits.ts';
 import type { Finding } from './finding.ts';
 import { errorClassWords, fmtCount, fmtMsWords, fmtShare, listWords } from './explain-words.ts';

@@ -2,7 +2,7 @@
 import { decodeHistogram, percentileMs } from '../metrics/histogram.ts';
 import { percentileOf } from './spread.ts';
 import type { LatencySummary, RunSummary, TenantSummary, WaypointSummary } from './summary-types.ts';
-import type { Agg, MetricName } from './threshold-grammar.ts';
+import type { Agg, MetricName } from '../suite/threshold-grammar.ts';
 
 export type MetricValue = { value: number; note?: undefined } | { value: null; note: string };
 

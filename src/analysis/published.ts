@@ -2,7 +2,7 @@
 import type { RunPlan } from '../suite/plan.ts';
 import { metricValue } from './metric-value.ts';
 import type { RunSummary } from './summary-types.ts';
-import type { Agg, MetricName } from './threshold-grammar.ts';
+import type { Agg, MetricName } from '../suite/threshold-grammar.ts';
 
 type PublishedFigure = NonNullable<RunPlan['published']>['figures'][number];
 export type PublishedMetric = PublishedFigure['metric'];

@@ -4,7 +4,7 @@
  */
 import type { Lateness, LoadResult } from '../load/types.ts';
 import { type EncodedHistogram, encodeHistogram, latencyStats, mergeEncoded } from '../metrics/histogram.ts';
-import type { CpuSeries, RunResult, StatsSeries, VariantResult } from '../run/result.ts';
+import type { CpuSeries, RunResult, StatsSeries, VariantResult } from '../result/types.ts';
 import { type WaypointRef, waypointFor, waypointKey } from '../topology/model.ts';
 import { spreadOf } from './spread.ts';
 import { evaluateValidity, mergeValidity } from './validity.ts';

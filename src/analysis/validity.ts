@@ -3,9 +3,9 @@
  * — its latencies then describe the harness, not the system under test. Backpressure (a connection still busy
  * with an earlier request) is the system's doing and never makes a result invalid.
  */
-import type { Verdict } from '../run/result.ts';
+import type { Verdict } from '../result/types.ts';
 import type { GeneratorLagSummary, RunSummary, Validity } from './summary-types.ts';
-import { type ParsedThreshold, selectorsOf } from './threshold-grammar.ts';
+import { type ParsedThreshold, selectorsOf } from '../suite/threshold-grammar.ts';
 
 /**
  * Bound on the p99 of the generator part of the lag, ms. From the issue's rule that a result is invalid when

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { ExitCode, MeshbenchError, isMeshbenchError } from '../errors.ts';
 import type { CliIO, Command } from './command.ts';
 import { commands } from './commands/index.ts';
-import { VERSION } from './version.ts';
+import { VERSION } from '../version.ts';
 
 function optionHelp(cmd: Command): string[] {
   return Object.entries(cmd.options).map(([name, o]) => {

@@ -1,5 +1,5 @@
 /** The Platform seam: one interface, three implementations (local, kind, cluster). */
-import type { LocalCalibration } from './local/calibration.ts';
+import type { LocalCalibration } from '../result/calibration.ts';
 import type { LoadDriver } from '../load/types.ts';
 import type { RunPlan } from '../suite/plan.ts';
 import type { Topology } from '../topology/model.ts';

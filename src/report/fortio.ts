@@ -1,6 +1,6 @@
 /** Fortio-format JSON per tenant and variant (and repeat), for Fortio's UI and tooling (pure). */
 import { buildFortioResult } from '../load/fortio-format.ts';
-import type { RunResult } from '../run/result.ts';
+import type { RunResult } from '../result/types.ts';
 import { fileSafe } from './escape.ts';
 
 export function buildFortioFiles(result: RunResult): Array<{ path: string; bytes: string }> {

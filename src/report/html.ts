@@ -5,7 +5,7 @@
 import { type Finding, explainRun } from '../analysis/explain.ts';
 import { comparePublished } from '../analysis/published.ts';
 import type { RunSummary, TenantSummary, VariantSummary } from '../analysis/summary-types.ts';
-import type { RunResult, Verdict } from '../run/result.ts';
+import type { RunResult, Verdict } from '../result/types.ts';
 import type { RenderedChart } from './charts/render.ts';
 import { escapeHtml as h } from './escape.ts';
 import { fmtActual, fmtCores, fmtMs, fmtNum, fmtPct, fmtSpread } from './format.ts';

@@ -1,5 +1,5 @@
 /** junit.xml: one test case per threshold verdict, failures carry the actual figure (pure). */
-import type { RunResult, Verdict } from '../run/result.ts';
+import type { RunResult, Verdict } from '../result/types.ts';
 import { escapeXml as x } from './escape.ts';
 import { fmtActual } from './format.ts';
 

@@ -2,7 +2,7 @@
 import { type Finding, explainRun } from '../analysis/explain.ts';
 import { comparePublished } from '../analysis/published.ts';
 import type { RunSummary } from '../analysis/summary-types.ts';
-import type { RunResult, Verdict } from '../run/result.ts';
+import type { RunResult, Verdict } from '../result/types.ts';
 import { escapeMarkdown as md } from './escape.ts';
 import { fmtActual, fmtCores, fmtNum, fmtPct, fmtSpread } from './format.ts';
 import { fmtLatency, LATENCY_FROM, type LatencyStat, latencyStatLabel } from './latency-rows.ts';

@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { MeshbenchError } from '../errors.ts';
 import { histogramProblems, parseRunResult } from '../result/schema.ts';
-import { RESULT_SCHEMA_VERSION, type RunResult } from '../run/result.ts';
+import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/types.ts';
 
 const FIX = 'give the result.json of a meshbench run, e.g. results/waypoint-sharing/<run>/result.json';
 

@@ -1,6 +1,6 @@
 /** One-line facts about a run for report headers (pure). */
-import { describeCalibration } from '../platform/local/calibration.ts';
-import type { RunResult } from '../run/result.ts';
+import { describeCalibration } from '../result/calibration.ts';
+import type { RunResult } from '../result/types.ts';
 
 export interface RunFacts {
   suite: string;

@@ -2,8 +2,8 @@
 import type { Finding } from '../analysis/explain.ts';
 import { comparePublished } from '../analysis/published.ts';
 import type { RunSummary, TenantSummary, VariantSummary } from '../analysis/summary-types.ts';
-import { describeCalibration, type LocalCalibration } from '../platform/local/calibration.ts';
-import type { Verdict } from '../run/result.ts';
+import { describeCalibration, type LocalCalibration } from '../result/calibration.ts';
+import type { Verdict } from '../result/types.ts';
 import type { RunPlan } from '../suite/plan.ts';
 import { fmtActual, fmtCores, fmtNum, fmtPct, fmtSpread } from './format.ts';
 import { latencyRows } from './latency-rows.ts';

@@ -3,13 +3,13 @@
  * checked before anything is summarized, so a damaged or hand-edited file is refused with the path of
  * the bad field instead of crashing mid-report or rendering zeros that a release gate would pass.
  *
- * The TypeScript types (src/run/result.ts and the types it reuses) stay the writers' source; the
+ * The TypeScript types (src/result/types.ts and the types it reuses) stay the writers' source; the
  * assertions at the end make tsc fail when the two drift apart.
  */
 import { z } from 'zod';
-import { METRICS, type MetricName } from '../analysis/threshold-grammar.ts';
+import { METRICS, type MetricName } from '../suite/threshold-grammar.ts';
 import { decodeHistogram } from '../metrics/histogram.ts';
-import type { RunResult } from '../run/result.ts';
+import type { RunResult } from './types.ts';
 import {
   kubePlatformSchema,
   PLATFORMS,

@@ -1,6 +1,6 @@
 /** Events the orchestrator emits; the CLI's live display (and any script) subscribes to them. */
 import type { LoadProgress } from '../load/types.ts';
-import type { Verdict } from './result.ts';
+import type { Verdict } from '../result/types.ts';
 
 export type RunEvent =
   | { type: 'run-start'; dir: string; platform: string; variants: number }

@@ -1,8 +1,8 @@
 /** Run metadata (effects: reads the machine and git). */
 import { execa } from 'execa';
 import { cpus, hostname, platform, release, totalmem } from 'node:os';
-import { VERSION } from '../cli/version.ts';
-import type { RunMeta } from './result.ts';
+import { VERSION } from '../version.ts';
+import type { RunMeta } from '../result/types.ts';
 
 export function readMachine(): RunMeta['machine'] {
   const c = cpus();

@@ -1,7 +1,7 @@
 /** A run's record with its credentials redacted, for every file and output it reaches (pure). */
 import { redactTarget } from '../load/redact.ts';
 import type { RunPlan } from '../suite/plan.ts';
-import type { RunResult } from './result.ts';
+import type { RunResult } from '../result/types.ts';
 
 export function redactPlan(plan: RunPlan): RunPlan {
   return { ...plan, tenants: plan.tenants.map((t) => redactTarget(t)) };

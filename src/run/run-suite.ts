@@ -11,15 +11,15 @@ import { findInvalidUnderVerdicts, type InvalidResult } from '../analysis/validi
 import { ExitCode, MeshbenchError, isMeshbenchError } from '../errors.ts';
 import { tenantSchedule } from '../load/tenant-schedule.ts';
 import type { LoadResult, LoadSchedule } from '../load/types.ts';
-import { createPlatform } from '../platform/create.ts';
+import { createPlatform } from './create-platform.ts';
 import type { Platform, Sample, Sampler, TenantTarget } from '../platform/types.ts';
 import { buildReporterInput, buildReports, writeReportFiles } from '../report/index.ts';
 import type { RunPlan, VariantPlan } from '../suite/plan.ts';
 import type { RunEventListener } from './events.ts';
 import { baseVersions, readGit, readMachine } from './metadata.ts';
-import { RESULT_SCHEMA_VERSION, type RunResult, type VariantResult, type Verdict } from './result.ts';
+import { RESULT_SCHEMA_VERSION, type RunResult, type VariantResult, type Verdict } from '../result/types.ts';
 import { redactResult } from './redact-result.ts';
-import { createRunDir, writeJsonAtomic, writeJsonAtomicSync } from './results-dir.ts';
+import { createRunDir, writeJsonAtomic, writeJsonAtomicSync } from '../output/results-dir.ts';
 import { buildCpuSeries, buildStatsSeries, sampleWindow } from './series.ts';
 import { describeFailures, describePreflight } from '../topology/preflight.ts';
 

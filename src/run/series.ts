@@ -1,6 +1,6 @@
 /** CPU and stats series from cumulative samples (pure). */
 import type { Sample } from '../platform/types.ts';
-import type { CpuSeries, StatsSeries } from './result.ts';
+import type { CpuSeries, StatsSeries } from '../result/types.ts';
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 

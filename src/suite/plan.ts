@@ -1,5 +1,5 @@
 /** The RunPlan: a validated suite expanded for one platform (variants × repeats × tenants). Plain data. */
-import type { ParsedThreshold } from '../analysis/threshold-grammar.ts';
+import type { ParsedThreshold } from './threshold-grammar.ts';
 import type { Topology } from '../topology/model.ts';
 import type {
   KubePlatformSettings,

@@ -3,6 +3,9 @@
  * Schema (scripts/write-suite-schema.ts). Cross-field rules live in validate.ts.
  */
 import { z } from 'zod';
+import { dnsLabel as name, policySchema, variantSchema, waypointEnvelopeSchema } from '../topology/schema.ts';
+
+export { policySchema, variantSchema, waypointEnvelopeSchema };
 import {
   HEADER_NAME,
   HEADER_NAME_FIX,
@@ -11,11 +14,6 @@ import {
   REQUEST_PATH,
   REQUEST_PATH_FIX,
 } from './http-syntax.ts';
-
-const name = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label: lower-case letters, digits and "-"')
-  .max(63);
 
 /** A duration string such as '60s', '500ms', '1m30s'; checked by parseDuration in validate.ts. */
 const duration = z.string().describe("A duration with a unit: '500ms', '3s', '1m30s'.");
@@ -83,90 +81,6 @@ export const loadSchema = z
       .describe('Random jitter of each send, as a fraction of the per-connection interval.'),
   })
   .describe('The load each tenant receives.');
-
-/** A Kubernetes resource quantity: '1Gi', '512Mi', '100m', '2', '1.5'. */
-const quantity = z
-  .string()
-  .regex(
-    /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/,
-    "is not a Kubernetes quantity: write e.g. '1Gi', '512Mi' or '100m'",
-  );
-
-export const waypointEnvelopeSchema = z
-  .strictObject({
-    cpuLimit: z
-      .number()
-      .positive()
-      .default(2)
-      .describe('Waypoint CPU limit in cores (Envoy workers = ceil of it).'),
-    memoryLimit: quantity.default('1Gi').describe('Waypoint memory limit (Kubernetes quantity).'),
-    cpuRequest: quantity.default('100m').describe('Waypoint CPU request (Kubernetes quantity).'),
-    memoryRequest: quantity.default('128Mi').describe('Waypoint memory request (Kubernetes quantity).'),
-    maxConnections: z
-      .number()
-      .int()
-      .positive()
-      .default(1024)
-      .describe('Upstream connection limit (Envoy circuit breaker).'),
-    maxPendingRequests: z
-      .number()
-      .int()
-      .positive()
-      .default(1024)
-      .describe('Pending request limit (Envoy circuit breaker).'),
-    maxRequests: z
-      .number()
-      .int()
-      .positive()
-      .default(1024)
-      .describe('Concurrent request limit (Envoy circuit breaker).'),
-    istioBehaviour: z
-      .enum(['1.24', 'current'])
-      .default('1.24')
-      .describe(
-        "'1.24': the internal cluster's 1024-connection default applies; 'current': fixed in 1.25, only the CPU limit remains.",
-      ),
-  })
-  .describe('Resource envelope of each waypoint.');
-
-export const variantSchema = z.discriminatedUnion('waypoints', [
-  z.strictObject({
-    name,
-    waypoints: z.literal('dedicated').describe('One waypoint per tenant namespace.'),
-  }),
-  z.strictObject({
-    name,
-    waypoints: z.literal('shared').describe("All tenants use one waypoint in the host tenant's namespace."),
-    host: name.describe('Tenant whose namespace hosts the shared waypoint.'),
-  }),
-  z.strictObject({
-    name,
-    waypoints: z
-      .literal('per-service')
-      .describe('Each listed service gets its own waypoint; "none" opts a service out.'),
-    services: z
-      .record(name, z.enum(['waypoint', 'none']))
-      .describe('Service name → "waypoint" (its own) or "none" (bypasses waypoints).'),
-  }),
-  z.strictObject({
-    name,
-    waypoints: z.literal('none').describe('No waypoints: L4 only, policy not enforced at L7.'),
-  }),
-]);
-
-export const policySchema = z
-  .strictObject({
-    methods: z
-      .array(z.string().regex(/^[A-Z]+$/))
-      .min(1)
-      .default(['GET'])
-      .describe('Allowed HTTP methods.'),
-    sourceNamespaces: z
-      .array(name)
-      .optional()
-      .describe('Namespaces allowed to call; defaults to every tenant namespace.'),
-  })
-  .describe('The L7 AuthorizationPolicy the waypoint enforces (ALLOW these methods from these namespaces).');
 
 const thresholdEntry = z.union([
   z.string(),
@@ -325,9 +239,7 @@ export type SuiteInput = z.input<typeof suiteSchema>;
 export type Suite = z.output<typeof suiteSchema>;
 export type Tenant = z.output<typeof tenantSchema>;
 export type LoadSpec = z.output<typeof loadSchema>;
-export type Variant = z.output<typeof variantSchema>;
-export type WaypointEnvelope = z.output<typeof waypointEnvelopeSchema>;
-export type Policy = z.output<typeof policySchema>;
+export type { Policy, Variant, WaypointEnvelope } from '../topology/schema.ts';
 export type PublishedFigure = z.output<typeof publishedFigureSchema>;
 export type KubePlatformSettings = z.output<typeof kubePlatformSchema>;
 export type LocalPlatformSettings = z.output<typeof localPlatformSchema>;

@@ -9,7 +9,7 @@ import {
   parseThresholdExpression,
   parseThresholdKey,
   selectorsOf,
-} from '../analysis/threshold-grammar.ts';
+} from './threshold-grammar.ts';
 import { BOOKINFO_SERVICES } from '../topology/model.ts';
 import { MAX_DURATION_MS, parseDuration } from './duration.ts';
 import { type Suite, suiteSchema } from './schema.ts';

@@ -1,5 +1,5 @@
 /** Variant builders: turn a suite variant into a Topology value (pure). */
-import type { Policy, Variant, WaypointEnvelope } from '../suite/schema.ts';
+import type { Policy, Variant, WaypointEnvelope } from './schema.ts';
 import {
   BOOKINFO_SERVICES,
   type PolicySpec,

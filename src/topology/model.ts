@@ -2,7 +2,7 @@
  * The mesh model as data (pure). "Dedicated" and "shared" are two values of Topology; each platform
  * renders it (processes locally, Kubernetes objects on clusters).
  */
-import type { WaypointEnvelope } from '../suite/schema.ts';
+import type { WaypointEnvelope } from './schema.ts';
 
 /** Bookinfo services and their call graph (productpage → details, reviews; reviews v2/v3 → ratings). */
 export const BOOKINFO_SERVICES = ['productpage', 'details', 'reviews', 'ratings'] as const;

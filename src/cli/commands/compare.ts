@@ -10,7 +10,7 @@ import { writeReportFiles } from '../../report/index.ts';
 import { readResultFile } from '../../report/read-result.ts';
 import type { Command } from '../command.ts';
 import { flagNumber } from '../flags.ts';
-import { ensureWritableDir } from '../../run/results-dir.ts';
+import { ensureWritableDir } from '../../output/results-dir.ts';
 
 export const compareCommand: Command = {
   name: 'compare',

@@ -11,7 +11,7 @@ import { credentialsFromUrl, redactTarget } from '../../load/redact.ts';
 import { checkConnectionBudget } from '../../load/fd-limit.ts';
 import type { Command } from '../command.ts';
 import { flagChoice, flagDuration, flagMethod, flagNumber } from '../flags.ts';
-import { ensureWritableFile, writeFileAtomic } from '../../run/results-dir.ts';
+import { ensureWritableFile, writeFileAtomic } from '../../output/results-dir.ts';
 import { HEADER_NAME, HEADER_NAME_FIX, HEADER_VALUE, HEADER_VALUE_FIX } from '../../suite/http-syntax.ts';
 
 function parseHeaders(values: unknown): Record<string, string> {

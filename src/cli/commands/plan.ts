@@ -7,7 +7,7 @@ import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import type { Command } from '../command.ts';
 import { flagChoice } from '../flags.ts';
-import { ensureWritableDir, writeFilesUnder } from '../../run/results-dir.ts';
+import { ensureWritableDir, writeFilesUnder } from '../../output/results-dir.ts';
 
 export const planCommand: Command = {
   name: 'plan',

@@ -10,7 +10,7 @@ import {
 import { readResultFile } from '../../report/read-result.ts';
 import { formatPublishedTable, formatSummaryTable, formatVerdictTable } from '../../report/tables.ts';
 import type { Command } from '../command.ts';
-import { ensureWritableDir } from '../../run/results-dir.ts';
+import { ensureWritableDir } from '../../output/results-dir.ts';
 
 export const reportCommand: Command = {
   name: 'report',

@@ -1,13 +1,11 @@
 /** The kind cluster (effects): created from fixtures/kind/cluster.yaml or reused by name; deleted on request. */
 import { fileURLToPath } from 'node:url';
+import { kindClusterExists } from '../kube/doctor.ts';
 import { probeTool, runTool } from '../kube/subprocess.ts';
 
-export const KIND_CONFIG = fileURLToPath(new URL('../../../fixtures/kind/cluster.yaml', import.meta.url));
+export { kindClusterExists };
 
-export async function kindClusterExists(name: string, env?: NodeJS.ProcessEnv): Promise<boolean> {
-  const r = await probeTool('kind', ['get', 'clusters'], { env });
-  return r.exitCode === 0 && r.stdout.split('\n').some((l) => l.trim() === name);
-}
+export const KIND_CONFIG = fileURLToPath(new URL('../../../fixtures/kind/cluster.yaml', import.meta.url));
 
 /** Creates the cluster unless it exists; returns its kubeconfig context. */
 export async function ensureKindCluster(input: {

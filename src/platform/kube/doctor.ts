@@ -15,10 +15,15 @@ import {
   evaluateIstioctl,
   evaluateTool,
 } from './doctor-checks.ts';
-import { kindClusterExists } from '../kind/cluster.ts';
 import { istiodTag } from './istio-version.ts';
 import { readKubeConfig } from './kubeconfig.ts';
 import { probeTool } from './subprocess.ts';
+
+/** Whether `kind get clusters` lists the cluster. */
+export async function kindClusterExists(name: string, env?: NodeJS.ProcessEnv): Promise<boolean> {
+  const r = await probeTool('kind', ['get', 'clusters'], { env });
+  return r.exitCode === 0 && r.stdout.split('\n').some((l) => l.trim() === name);
+}
 
 export interface DoctorOptions {
   platform: 'kind' | 'cluster';

@@ -10,7 +10,7 @@ import type { CpuCgroup } from '../../metrics/cgroup.ts';
 import { readProcessCpu } from '../../metrics/proc-cpu.ts';
 import type { RunPlan } from '../../suite/plan.ts';
 import type { TenantTarget } from '../types.ts';
-import type { CalibrationReading } from './calibration.ts';
+import type { CalibrationReading } from '../../result/calibration.ts';
 import { outboundClusterName } from './destination.ts';
 import { scrape } from './waypoint-scrape.ts';
 

@@ -31,13 +31,12 @@ import {
   buildCalibration,
   buildModelledCalibration,
   refineQuota,
-  describeCalibration,
   modelledCharges,
-  type LocalCalibration,
   resolveServiceTimes,
   resolveUtilization,
 } from './calibration.ts';
 import { runLocalPreflight } from './preflight.ts';
+import { describeCalibration, type LocalCalibration } from '../../result/calibration.ts';
 import type { BookinfoComponent, WaypointComponent } from './components.ts';
 import { createLocalSampler } from './sampler.ts';
 import { scrape } from './waypoint-scrape.ts';

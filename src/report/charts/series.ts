@@ -1,6 +1,6 @@
 /** Per-second series for charts, merged across repeats by second (pure). */
 import { mergeEncoded, percentileMs } from '../../metrics/histogram.ts';
-import type { RunResult } from '../../run/result.ts';
+import type { RunResult } from '../../result/types.ts';
 
 export interface SecondPoint {
   /** Seconds since the variant's load started (tenant offset added). */

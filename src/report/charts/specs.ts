@@ -4,7 +4,7 @@
  */
 import type { ChartConfiguration, Plugin } from 'chart.js';
 import type { RunSummary } from '../../analysis/summary-types.ts';
-import type { RunResult } from '../../run/result.ts';
+import type { RunResult } from '../../result/types.ts';
 import { fileSafe } from '../escape.ts';
 import {
   bucketSeconds,

@@ -5,8 +5,8 @@
  */
 import type { LoadResult, SecondSample } from '../../../src/load/types.ts';
 import { createHistogram, encodeHistogram, recordMicros } from '../../../src/metrics/histogram.ts';
-import type { CpuSeries, RunResult, StatsSeries, VariantResult } from '../../../src/run/result.ts';
-import { RESULT_SCHEMA_VERSION } from '../../../src/run/result.ts';
+import type { CpuSeries, RunResult, StatsSeries, VariantResult } from '../../../src/result/types.ts';
+import { RESULT_SCHEMA_VERSION } from '../../../src/result/types.ts';
 import { expandSuite } from '../../../src/suite/expand.ts';
 import { validateSuite } from '../../../src/suite/validate.ts';
 import { evaluateThresholds } from '../../../src/analysis/evaluate.ts';

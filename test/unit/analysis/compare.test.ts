@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareRuns, judgeDelta } from '../../../src/analysis/compare.ts';
 import { spreadOf } from '../../../src/analysis/spread.ts';
 import { createHistogram, encodeHistogram } from '../../../src/metrics/histogram.ts';
-import type { RunResult } from '../../../src/run/result.ts';
+import type { RunResult } from '../../../src/result/types.ts';
 import { buildSampleResult } from './build-sample-result.ts';
 
 const base = buildSampleResult({ repeats: 2, id: 'base' });

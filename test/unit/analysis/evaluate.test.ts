@@ -5,7 +5,7 @@ import {
   type ParsedThreshold,
   parseThresholdExpression,
   parseThresholdKey,
-} from '../../../src/analysis/threshold-grammar.ts';
+} from '../../../src/suite/threshold-grammar.ts';
 import { buildSampleResult } from './build-sample-result.ts';
 
 function threshold(key: string, expression: string, abortOnFail = false): ParsedThreshold {

@@ -24,7 +24,7 @@ import type {
   WaypointSummary,
 } from '../../../src/analysis/summary-types.ts';
 import type { LoadResult } from '../../../src/load/types.ts';
-import type { CpuSeries, RunResult, StatsSeries, VariantResult } from '../../../src/run/result.ts';
+import type { CpuSeries, RunResult, StatsSeries, VariantResult } from '../../../src/result/types.ts';
 import { schedule } from '../../helpers/schedule.ts';
 
 // ---- hand-built fragments --------------------------------------------------------------------------------

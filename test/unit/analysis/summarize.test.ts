@@ -7,7 +7,7 @@ import {
 } from '../../../src/analysis/summarize.ts';
 import type { LoadResult } from '../../../src/load/types.ts';
 import { createHistogram, encodeHistogram, recordMicros } from '../../../src/metrics/histogram.ts';
-import type { RunResult } from '../../../src/run/result.ts';
+import type { RunResult } from '../../../src/result/types.ts';
 import { schedule } from '../../helpers/schedule.ts';
 import { buildSampleResult } from './build-sample-result.ts';
 

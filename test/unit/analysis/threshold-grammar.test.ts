@@ -3,7 +3,7 @@ import {
   compare,
   parseThresholdExpression,
   parseThresholdKey,
-} from '../../../src/analysis/threshold-grammar.ts';
+} from '../../../src/suite/threshold-grammar.ts';
 
 describe('threshold grammar', () => {
   it('parses keys with selectors', () => {

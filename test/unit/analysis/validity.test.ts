@@ -12,7 +12,7 @@ import {
 } from '../../../src/analysis/validity.ts';
 import type { Lateness } from '../../../src/load/types.ts';
 import { createHistogram, encodeHistogram, recordMicros } from '../../../src/metrics/histogram.ts';
-import type { RunResult } from '../../../src/run/result.ts';
+import type { RunResult } from '../../../src/result/types.ts';
 import { buildSampleResult } from './build-sample-result.ts';
 
 /** Lateness whose generator-lag histogram holds `n` requests at 0.01 ms and `slow` more at `slowMs`. */

@@ -12,7 +12,7 @@ import {
 import { formatFigureTable, formatTargets } from '../../../bench/reference-format.ts';
 import { evaluateBench, type Target } from '../../../bench/reference-targets.ts';
 import { summarizeRun } from '../../../src/analysis/summarize.ts';
-import type { RunResult } from '../../../src/run/result.ts';
+import type { RunResult } from '../../../src/result/types.ts';
 
 const sample = (): RunResult =>
   JSON.parse(readFileSync(new URL('../../../fixtures/results/sample-result.json', import.meta.url), 'utf8'));

@@ -5,7 +5,7 @@ import { buildReportHtml } from '../../../src/report/html.ts';
 import { buildReporterInput } from '../../../src/report/index.ts';
 import { buildSummaryMarkdown } from '../../../src/report/markdown.ts';
 import { formatFindings } from '../../../src/report/tables.ts';
-import type { RunResult } from '../../../src/run/result.ts';
+import type { RunResult } from '../../../src/result/types.ts';
 import { buildSampleResult, renameForDisplay } from '../analysis/build-sample-result.ts';
 
 const result: RunResult = JSON.parse(

@@ -4,7 +4,7 @@ import { buildReportHtml } from '../../../src/report/html.ts';
 import { buildReporterInput } from '../../../src/report/index.ts';
 import { buildSummaryMarkdown } from '../../../src/report/markdown.ts';
 import { formatPublishedTable } from '../../../src/report/tables.ts';
-import type { RunResult } from '../../../src/run/result.ts';
+import type { RunResult } from '../../../src/result/types.ts';
 import { expectGolden } from './golden.ts';
 
 const result: RunResult = JSON.parse(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readResultFile } from '../../../src/report/read-result.ts';
-import type { RunResult } from '../../../src/run/result.ts';
+import type { RunResult } from '../../../src/result/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshbench-read-result-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

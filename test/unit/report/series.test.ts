@@ -15,7 +15,7 @@ import {
   waypointSeconds,
 } from '../../../src/report/charts/series.ts';
 import type { SecondSample } from '../../../src/load/types.ts';
-import type { RunResult } from '../../../src/run/result.ts';
+import type { RunResult } from '../../../src/result/types.ts';
 import { buildSampleResult } from '../analysis/build-sample-result.ts';
 
 /** The sample run with `n` seconds in ns-1's dedicated series: second t holds t+1 ms latencies (t < n). */

@@ -6,7 +6,7 @@ import { buildReportHtml } from '../../../src/report/html.ts';
 import { buildJunitXml } from '../../../src/report/junit.ts';
 import { buildSummaryMarkdown } from '../../../src/report/markdown.ts';
 import { formatSummaryTable, formatVerdictTable } from '../../../src/report/tables.ts';
-import type { RunResult } from '../../../src/run/result.ts';
+import type { RunResult } from '../../../src/result/types.ts';
 import { buildSampleResult } from '../analysis/build-sample-result.ts';
 import { expectGolden } from './golden.ts';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateThresholds } from '../../../src/analysis/evaluate.ts';
 import { summarizeRun } from '../../../src/analysis/summarize.ts';
 import { createHistogram, encodeHistogram, recordMicros } from '../../../src/metrics/histogram.ts';
-import type { RunResult } from '../../../src/run/result.ts';
+import type { RunResult } from '../../../src/result/types.ts';
 import { readSuite } from '../../../src/suite/read-suite.ts';
 import { REFERENCE_SUITE } from '../../../src/suite/reference.ts';
 import { buildSampleResult } from '../analysis/build-sample-result.ts';

@@ -3,7 +3,7 @@
  * sets every waypoint's quota so a dedicated waypoint runs at the declared utilization of it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeCalibration } from '../../../../src/platform/local/calibration.ts';
+import { describeCalibration } from '../../../../src/result/calibration.ts';
 import { createLocalPlatform, type LocalPlatform } from '../../../../src/platform/local/platform.ts';
 import { newTag } from '../../../helpers/leaks.ts';
 import { buildPlan, expectNothingLeft } from './helpers.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { describeCalibration } from '../../../../src/result/calibration.ts';
 import {
   buildCalibration,
   buildModelledCalibration,
-  describeCalibration,
   modelledCharges,
   resolveServiceTimes,
   resolveUtilization,

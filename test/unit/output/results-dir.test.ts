@@ -19,7 +19,7 @@ import {
   stampOf,
   writeFilesUnder,
   writeJsonAtomic,
-} from '../../../src/run/results-dir.ts';
+} from '../../../src/output/results-dir.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'meshbench-results-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

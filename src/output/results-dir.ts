@@ -1,4 +1,7 @@
-/** The results directory (effects): results/<suite>/<UTC timestamp>-<id>/, never overwritten. */
+/**
+ * Where meshbench writes (effects): results/<suite>/<UTC timestamp>-<id>/, never overwritten, and the
+ * checked, atomic, symlink-safe file writes every output uses.
+ */
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { access, constants, lstat, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';

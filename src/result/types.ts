@@ -3,7 +3,7 @@
  * compare) is a pure function of this file, re-runnable offline.
  */
 import type { LoadResult } from '../load/types.ts';
-import type { LocalCalibration } from '../platform/local/calibration.ts';
+import type { LocalCalibration } from './calibration.ts';
 import type { RunPlan } from '../suite/plan.ts';
 import type { PreflightReport } from '../topology/preflight.ts';
 

@@ -1,6 +1,6 @@
 /** Platform factory: the orchestrator never asks which platform it has beyond this point. */
 import type { PlatformName } from '../suite/schema.ts';
-import type { Platform } from './types.ts';
+import type { Platform } from '../platform/types.ts';
 
 export async function createPlatform(
   name: PlatformName,
@@ -8,10 +8,10 @@ export async function createPlatform(
 ): Promise<Platform> {
   switch (name) {
     case 'local':
-      return (await import('./local/platform.ts')).createLocalPlatform(opts);
+      return (await import('../platform/local/platform.ts')).createLocalPlatform(opts);
     case 'kind':
-      return (await import('./kind/platform.ts')).createKindPlatform(opts);
+      return (await import('../platform/kind/platform.ts')).createKindPlatform(opts);
     case 'cluster':
-      return (await import('./cluster/platform.ts')).createClusterPlatform(opts);
+      return (await import('../platform/cluster/platform.ts')).createClusterPlatform(opts);
   }
 }
