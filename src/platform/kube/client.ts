@@ -84,9 +84,25 @@ export class KubeClient {
     });
   }
 
-  /** Server-side apply (fieldManager meshbench, force): creates or updates exactly the fields given. */
-  async apply(obj: KubeObject | KubeJson): Promise<KubeJson> {
-    const body = ('validate' in obj ? manifestJson(obj as KubeObject) : obj) as KubeJson;
+  /**
+   * Server-side apply (fieldManager meshbench, force): creates or updates exactly the fields given. Only
+   * typed manifests, each validated against its schema first: nothing invalid ever reaches the cluster.
+   */
+  async apply(obj: KubeObject): Promise<KubeJson> {
+    const what = describeObject(obj.apiVersion, obj.kind, obj.metadata?.namespace, obj.metadata?.name);
+    try {
+      obj.validate();
+    } catch (e) {
+      throw new MeshbenchError(
+        'INTERNAL',
+        `meshbench built an invalid manifest, ${what}: ${(e as Error).message}`,
+        {
+          cause: e,
+          fix: 'report this with the suite; nothing was applied for this object',
+        },
+      );
+    }
+    const body = manifestJson(obj) as KubeJson;
     try {
       return (await this.objects.patch(
         body,

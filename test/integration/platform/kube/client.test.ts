@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MeshbenchError } from '../../../../src/errors.ts';
 import { createCgroupReader } from '../../../../src/platform/kube/cgroup-reader.ts';
 import { deleteManagedNamespaces, deleteStaleGateways } from '../../../../src/platform/kube/cleanup.ts';
+import { Gateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
 import { KubeClient } from '../../../../src/platform/kube/client.ts';
 import { readKubeConfig } from '../../../../src/platform/kube/kubeconfig.ts';
 import { cgroupCandidates } from '../../../../src/platform/kube/parse-cgroup.ts';
@@ -84,6 +85,21 @@ describe('server-side apply', () => {
     expect(e.message).toContain('Namespace ns-1');
     expect(e.message).toContain('HTTP 403: forbidden');
     expect(e.format()).not.toContain(TOKEN);
+  });
+
+  it('validates every manifest before applying it: an invalid one never reaches the cluster (issue 12)', async () => {
+    const bad = new Gateway({
+      metadata: { name: 'w', namespace: 'ns-1' },
+      spec: {
+        gatewayClassName: 'istio-waypoint',
+        listeners: [{ name: 'mesh', port: 'x' as unknown as number, protocol: 'HBONE' }],
+      },
+    });
+    const before = api.requests.length;
+    const e = await errorOf(client.apply(bad));
+    expect(e.code).toBe('INTERNAL');
+    expect(e.message).toMatch(/invalid manifest, Gateway ns-1\/w .*port/);
+    expect(api.requests.slice(before).filter((r) => r.method === 'PATCH')).toEqual([]);
   });
 
   it('reads (undefined when absent) and lists by label', async () => {
