@@ -2,6 +2,7 @@
  * summarizeRun: result.json → RunSummary (pure). Repeats merge histograms exactly (the right
  * statistic for percentiles) and keep per-repeat values for their spread.
  */
+import { errorClasses } from '../load/summarize-load.ts';
 import type { Lateness, LoadResult } from '../load/types.ts';
 import { type EncodedHistogram, encodeHistogram, latencyStats, mergeEncoded } from '../metrics/histogram.ts';
 import type { CpuSeries, RunResult, StatsSeries, VariantResult } from '../result/types.ts';
@@ -26,19 +27,10 @@ import type {
 export const OVERFLOW_COUNTERS = ['upstream_cx_overflow', 'upstream_rq_pending_overflow'] as const;
 
 export function summarizeErrors(load: LoadResult): ErrorSummary {
-  const o = load.outcomes;
-  const byClass: Record<string, number> = {};
-  const add = (k: string, n: number) => {
-    if (n > 0) byClass[k] = (byClass[k] ?? 0) + n;
-  };
-  for (const [code, n] of Object.entries(o.status)) add(`http_${code}`, n);
-  add('timeout', o.timeout);
-  add('reset', o.reset);
-  add('refused', o.refused);
-  for (const [code, n] of Object.entries(o.other)) add(`other_${code}`, n);
+  const byClass = errorClasses(load.outcomes);
   const count = Object.values(byClass).reduce((a, b) => a + b, 0);
-  const total = o.ok + count;
-  return { count, rate: total === 0 ? 0 : count / total, byClass: sortKeys(byClass) };
+  const total = load.outcomes.ok + count;
+  return { count, rate: total === 0 ? 0 : count / total, byClass };
 }
 
 function sortKeys<T>(r: Record<string, T>): Record<string, T> {

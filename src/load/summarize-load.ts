@@ -38,13 +38,21 @@ export interface LoadSummary {
   notes: string[];
 }
 
-export function summarizeErrors(outcomes: LoadResult['outcomes']): Record<string, number> {
-  const out: Record<string, number> = { ...outcomes.status };
-  if (outcomes.timeout) out.timeout = outcomes.timeout;
-  if (outcomes.reset) out.reset = outcomes.reset;
-  if (outcomes.refused) out.refused = outcomes.refused;
-  for (const [code, n] of Object.entries(outcomes.other)) out[`other:${code}`] = n;
-  return out;
+/**
+ * Errors by class, the one key scheme of every summary, report and threshold: 'http_503', 'timeout',
+ * 'reset', 'refused', 'other_ECONNABORTED' (classes with no error left out), sorted by key.
+ */
+export function errorClasses(outcomes: LoadResult['outcomes']): Record<string, number> {
+  const byClass: Record<string, number> = {};
+  const add = (k: string, n: number) => {
+    if (n > 0) byClass[k] = (byClass[k] ?? 0) + n;
+  };
+  for (const [code, n] of Object.entries(outcomes.status)) add(`http_${code}`, n);
+  add('timeout', outcomes.timeout);
+  add('reset', outcomes.reset);
+  add('refused', outcomes.refused);
+  for (const [code, n] of Object.entries(outcomes.other)) add(`other_${code}`, n);
+  return Object.fromEntries(Object.entries(byClass).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function latenessOf(l: Lateness): NonNullable<LoadSummary['lateness']> {
@@ -60,7 +68,7 @@ function latenessOf(l: Lateness): NonNullable<LoadSummary['lateness']> {
 }
 
 export function summarizeLoad(result: LoadResult): LoadSummary {
-  const errorsByClass = summarizeErrors(result.outcomes);
+  const errorsByClass = errorClasses(result.outcomes);
   const errors = Object.values(errorsByClass).reduce((a, b) => a + b, 0);
   const lag = decodeHistogram(result.scheduleLag);
   const completed = result.requests.completed;

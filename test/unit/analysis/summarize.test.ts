@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { summarizeLoad } from '../../../src/load/summarize-load.ts';
 import {
   isWaypointComponent,
   summarizeErrors,
@@ -104,6 +105,15 @@ describe('summarizeRun', () => {
     expect(e.byClass).toEqual({ http_403: 5, http_503: 20, refused: 1, reset: 1, timeout: 3 });
     expect(e.count).toBe(30);
     expect(e.rate).toBeCloseTo(0.3, 10);
+  });
+
+  it("uses the `load` command's key scheme, one for every summary (issue 12: '503'/'other:X' there)", () => {
+    const l = load(
+      range(10, () => 5),
+      { status: { '503': 2 }, other: { EPROTO: 1 } },
+    );
+    expect(summarizeLoad(l).errorsByClass).toEqual({ http_503: 2, other_EPROTO: 1 });
+    expect(summarizeErrors(l).byClass).toEqual(summarizeLoad(l).errorsByClass);
   });
 
   it('merges repeats exactly and keeps their spread', () => {
