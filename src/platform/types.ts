@@ -62,6 +62,43 @@ export interface PlatformInfo {
   calibration?: LocalCalibration;
 }
 
+/** What a running platform serves, listed by `meshbench up` (endpoints a human can curl). */
+export interface PlatformDescription {
+  targets: TenantTarget[];
+  waypoints: Array<{
+    waypoint: string;
+    url: string;
+    stats: string;
+    pid?: number;
+    cpuLimit?: number;
+    enforcement?: string;
+  }>;
+  services: Array<{ namespace: string; pid?: number; ports: Record<string, number> }>;
+}
+
+/** `meshbench up`'s claim on a platform: recorded once it runs (so `down` finds it), released at the end. */
+export interface UpHold {
+  /** Records the running `up`; returns where (the state file). */
+  record(): Promise<string>;
+  release(): Promise<void>;
+}
+
+/** What `meshbench down` was asked to stop. */
+export interface TeardownOptions {
+  timeoutMs: number;
+  /** kind: the cluster to delete. */
+  clusterName?: string;
+  /** cluster: the context and kubeconfig. */
+  context?: string;
+  kubeconfig?: string;
+}
+
+/** `meshbench down` for one platform: stops what an earlier `up` or run left; returns what it did. */
+export type Teardown = (
+  opts: TeardownOptions,
+  io: { log: (line: string) => void; env: NodeJS.ProcessEnv },
+) => Promise<string>;
+
 export interface Platform {
   readonly name: 'local' | 'kind' | 'cluster';
   /** Brings up everything variant-independent (Bookinfo per tenant, mesh plumbing). */
@@ -81,4 +118,10 @@ export interface Platform {
   info(): PlatformInfo;
   /** Tears down everything it created, and only that. Idempotent. */
   down(): Promise<void>;
+  /** The running platform's endpoints, for `meshbench up` (platforms that cannot be held leave it out). */
+  describe?(): PlatformDescription;
+  /** Aborted with the error when a component dies on its own (a long `up` stops on it). */
+  readonly failed?: AbortSignal;
+  /** Claims the platform for `meshbench up` (refused while another `up` holds it: ALREADY_UP). */
+  hold?(info: { suite: string; variant: string; env: NodeJS.ProcessEnv }): Promise<UpHold>;
 }

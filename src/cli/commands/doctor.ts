@@ -1,6 +1,5 @@
 import { ExitCode } from '../../errors.ts';
-import { doctorPassed, formatChecks } from '../../platform/kube/doctor-checks.ts';
-import { runDoctor } from '../../platform/kube/doctor.ts';
+import { doctorFor } from '../../run/create-platform.ts';
 import { kubePlatformSchema } from '../../suite/schema.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import type { Command } from '../command.ts';
@@ -31,7 +30,7 @@ export const doctorCommand: Command = {
     const kube = positionals[0]
       ? (await readSuite(positionals[0])).suite.platforms[platform]
       : kubePlatformSchema.parse({});
-    const checks = await runDoctor({
+    const { ok, checks, text, missing } = await doctorFor({
       platform,
       istioVersion: kube.istioVersion,
       clusterName: kube.clusterName,
@@ -40,22 +39,12 @@ export const doctorCommand: Command = {
       env: io.env,
       installIstio: values['install-istio'] === true,
     });
-    const ok = doctorPassed(checks);
     if (values.json)
       io.stdout.write(
         `${JSON.stringify({ platform, istioVersion: kube.istioVersion, ok, checks }, null, 2)}\n`,
       );
-    io.stderr.write(
-      `meshbench doctor --platform ${platform} (Istio ${kube.istioVersion})\n${formatChecks(checks)}\n`,
-    );
-    io.stderr.write(
-      ok
-        ? 'everything needed is there\n'
-        : `missing pieces: ${checks
-            .filter((c) => c.status !== 'ok' && c.status !== 'skipped')
-            .map((c) => c.name)
-            .join(', ')}\n`,
-    );
+    io.stderr.write(`meshbench doctor --platform ${platform} (Istio ${kube.istioVersion})\n${text}\n`);
+    io.stderr.write(ok ? 'everything needed is there\n' : `missing pieces: ${missing.join(', ')}\n`);
     return ok ? ExitCode.ok : ExitCode.platformFailure;
   },
 };

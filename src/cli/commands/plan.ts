@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import { ExitCode } from '../../errors.ts';
-import { bundleAgent } from '../../load/agent/bundle.ts';
-import { buildKubePlan } from '../../platform/kube/plan.ts';
-import { buildPlanFiles, renderKubePlan } from '../../platform/kube/render-plan.ts';
+import { printedPlan } from '../../run/create-platform.ts';
 import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import type { Command } from '../command.ts';
@@ -46,27 +44,22 @@ export const planCommand: Command = {
       typeof values.out === 'string'
         ? await ensureWritableDir({ dir: resolve(io.cwd, values.out), flag: '--out' })
         : undefined;
-    const agentBundle = values.bundle === true ? await bundleAgent() : undefined;
-    const kp = buildKubePlan(plan, {
-      agentBundle,
+    const printed = await printedPlan(plan, {
       platform,
       driver,
       installIstio: values['install-istio'] === true,
+      bundle: values.bundle === true,
     });
-    // Every manifest is checked against its schema before anything is printed.
-    for (const s of kp.steps) for (const m of s.manifests) m.validate();
-    io.stdout.write(renderKubePlan(kp));
+    io.stdout.write(printed.text);
     if (out) {
-      const files = buildPlanFiles(kp);
       await writeFilesUnder(
         out,
-        files.map((f) => ({ path: f.path, bytes: f.content })),
+        printed.files.map((f) => ({ path: f.path, bytes: f.content })),
       );
-      io.stderr.write(`wrote ${files.length} files to ${out}\n`);
+      io.stderr.write(`wrote ${printed.files.length} files to ${out}\n`);
     }
-    const manifests = kp.steps.reduce((n, s) => n + s.manifests.length, 0);
     io.stderr.write(
-      `plan for ${plan.suite.name} on ${platform}: ${kp.steps.length} steps, ${manifests} manifests (all schema-valid); nothing was applied\n`,
+      `plan for ${plan.suite.name} on ${platform}: ${printed.steps} steps, ${printed.manifests} manifests (all schema-valid); nothing was applied\n`,
     );
     return ExitCode.ok;
   },

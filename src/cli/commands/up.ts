@@ -1,14 +1,5 @@
-import { MeshbenchError, ExitCode } from '../../errors.ts';
-import { createLocalPlatform } from '../../platform/local/platform.ts';
-import {
-  ensureStateDir,
-  isRecordedUp,
-  processStartTicks,
-  readUpState,
-  removeUpState,
-  stateFilePath,
-  writeUpState,
-} from '../../platform/local/state-file.ts';
+import { ExitCode, MeshbenchError } from '../../errors.ts';
+import { createPlatform } from '../../run/create-platform.ts';
 import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import { REFERENCE_SUITE } from '../../suite/reference.ts';
@@ -66,43 +57,18 @@ export const upCommand: Command = {
     });
     const variant = plan.variants[0];
     const log = (line: string) => io.stderr.write(`${line}\n`);
-    const platform = createLocalPlatform({ log });
-    await ensureStateDir(io.env);
-    const statePath = stateFilePath(io.env);
-    // One `up` at a time: a second would overwrite the state file and orphan the first.
-    const running = await readUpState(statePath);
-    if (running && (await isRecordedUp(running)))
+    const platform = await createPlatform('local', { log });
+    const hold = await platform.hold?.({ suite: file, variant: variant.name, env: io.env });
+    if (!hold || !platform.describe)
       throw new MeshbenchError(
-        'ALREADY_UP',
-        `meshbench up is already running (pid ${running.pid}, variant ${running.variant}, since ${running.startedAt})`,
-        { fix: 'stop it first with `meshbench down`' },
+        'INTERNAL',
+        `the ${platform.name} platform cannot be held by \`meshbench up\``,
       );
-    const startTicks = await processStartTicks(process.pid);
     try {
       await platform.up(plan);
       await platform.apply(variant.topology);
-      const targets = platform.targets();
-      const waypoints = [...platform.waypoints.values()].map((w) => ({
-        waypoint: w.key,
-        pid: w.proc.pid,
-        url: `http://127.0.0.1:${w.proc.ready.port}`,
-        stats: `http://127.0.0.1:${w.proc.ready.adminPort}/stats/prometheus`,
-        cpuLimit: w.config.cpuLimit,
-        enforcement: w.enforcement,
-      }));
-      const services = [...platform.bookinfo.values()].map((b) => ({
-        namespace: b.namespace,
-        pid: b.proc.pid,
-        ports: b.proc.ready.ports,
-      }));
-      await writeUpState(statePath, {
-        pid: process.pid,
-        startedAt: new Date().toISOString(),
-        suite: file,
-        variant: variant.name,
-        componentPids: [...waypoints.map((w) => w.pid), ...services.map((s) => s.pid)],
-        ...(startTicks ? { startTicks } : {}),
-      });
+      const { targets, waypoints, services } = platform.describe();
+      const statePath = await hold.record();
       if (values.json) {
         io.stdout.write(
           `${JSON.stringify({ variant: variant.name, targets, waypoints, services, statePath })}\n`,
@@ -126,17 +92,19 @@ export const upCommand: Command = {
         lines.push('', 'Stop with Ctrl-C or `meshbench down`.');
         io.stdout.write(`${lines.join('\n')}\n`);
       }
+      const failed = platform.failed;
       await new Promise<void>((resolve) => {
-        if (io.signal.aborted || platform.failureSignal.aborted) return resolve();
+        if (io.signal.aborted || failed?.aborted) return resolve();
         io.signal.addEventListener('abort', () => resolve(), { once: true });
-        platform.failureSignal.addEventListener('abort', () => resolve(), { once: true });
+        failed?.addEventListener('abort', () => resolve(), { once: true });
       });
       log('meshbench up: stopping the mesh');
-      platform.checkHealthy();
+      // A component that died on its own ends `up` with its error, not a clean exit.
+      if (failed?.aborted) throw failed.reason;
       return ExitCode.ok;
     } finally {
       await platform.down();
-      await removeUpState(statePath, process.pid);
+      await hold.release();
     }
   },
 };

@@ -16,7 +16,7 @@ import type { RunPlan } from '../../suite/plan.ts';
 import { buildTopology } from '../../topology/build.ts';
 import { type Topology, waypointKey } from '../../topology/model.ts';
 import type { PreflightReport } from '../../topology/preflight.ts';
-import type { Platform, PlatformInfo, Sampler, TenantTarget } from '../types.ts';
+import type { Platform, PlatformDescription, PlatformInfo, Sampler, TenantTarget, UpHold } from '../types.ts';
 import { ROUTES_ACK_PREFIX } from './bookinfo-protocol.ts';
 import { ComponentProcess } from './child-process.ts';
 import {
@@ -36,6 +36,7 @@ import {
   resolveUtilization,
 } from './calibration.ts';
 import { runLocalPreflight } from './preflight.ts';
+import { holdLocalUp } from './up-hold.ts';
 import { describeCalibration, type LocalCalibration } from '../../result/calibration.ts';
 import type { BookinfoComponent, WaypointComponent } from './components.ts';
 import { createLocalSampler } from './sampler.ts';
@@ -86,8 +87,37 @@ export class LocalPlatform implements Platform {
   }
 
   /** Aborted (with a PLATFORM_FAILED error) when a component dies unexpectedly. */
-  get failureSignal(): AbortSignal {
+  get failed(): AbortSignal {
     return this.failure.signal;
+  }
+
+  hold(info: { suite: string; variant: string; env: NodeJS.ProcessEnv }): Promise<UpHold> {
+    return holdLocalUp({
+      ...info,
+      componentPids: () => [
+        ...[...this.waypoints.values()].map((w) => w.proc.pid),
+        ...[...this.bookinfo.values()].map((b) => b.proc.pid),
+      ],
+    });
+  }
+
+  describe(): PlatformDescription {
+    return {
+      targets: this.targets(),
+      waypoints: [...this.waypoints.values()].map((w) => ({
+        waypoint: w.key,
+        pid: w.proc.pid,
+        url: `http://127.0.0.1:${w.proc.ready.port}`,
+        stats: `http://127.0.0.1:${w.proc.ready.adminPort}/stats/prometheus`,
+        cpuLimit: w.config.cpuLimit,
+        enforcement: w.enforcement,
+      })),
+      services: [...this.bookinfo.values()].map((b) => ({
+        namespace: b.namespace,
+        pid: b.proc.pid,
+        ports: b.proc.ready.ports,
+      })),
+    };
   }
 
   /** Throws the first component failure, if any. */

@@ -65,4 +65,14 @@ describe('scripts/import-cycles.ts (issue 12: no folder-level import cycles, kep
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('folder cycle: kind ↔ kube');
   });
+
+  it('keeps every command behind the Platform seam: nothing in cli/ imports a platform (issue 12)', () => {
+    const { files } = readGraphs(join(ROOT, 'src'));
+    const reaching = [...files]
+      .filter(([from]) => from.startsWith('cli/'))
+      .flatMap(([from, tos]) =>
+        [...tos].filter((to) => to.startsWith('platform/')).map((to) => `${from} -> ${to}`),
+      );
+    expect(reaching).toEqual([]);
+  });
 });

@@ -187,7 +187,7 @@ describe('a crashed component', () => {
     const p = await start({});
     const victim = p.waypoints.get('ns-2/waypoint')!;
     process.kill(victim.proc.pid, 'SIGKILL');
-    await new Promise((r) => p.failureSignal.addEventListener('abort', r, { once: true }));
+    await new Promise((r) => p.failed.addEventListener('abort', r, { once: true }));
     const err = await p
       .sampler()
       .sample()
