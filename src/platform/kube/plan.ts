@@ -29,9 +29,40 @@ export type KubeAction =
   | { type: 'wait'; condition: string; timeoutMs: number }
   | { type: 'api'; method: 'GET' | 'DELETE' | 'POST'; path: string };
 
+/** One readiness condition a wait step holds for. */
+export interface WaitTarget {
+  kind: 'Deployment' | 'DaemonSet' | 'Gateway';
+  namespace: string;
+  name: string;
+  condition: 'Available' | 'Ready' | 'Programmed';
+}
+
+/**
+ * What the interpreter (KubePlatform) does for a step: the plan is the program. Each value has one
+ * handler in platform.ts; a step the interpreter cannot run does not exist.
+ */
+export type StepRun =
+  | 'doctor'
+  | 'ensure-cluster'
+  | 'gateway-api-crds'
+  | 'istio'
+  | 'apply'
+  | 'wait'
+  | 'preflight'
+  | 'load'
+  | 'collect'
+  | 'cleanup'
+  | 'delete-cluster';
+
 export interface KubeStep {
   id: string;
   phase: 'preflight' | 'cluster' | 'istio' | 'workloads' | 'variant' | 'load' | 'teardown';
+  /** The interpreter's handler for this step. */
+  run: StepRun;
+  /** wait steps: what they wait for. */
+  waits?: WaitTarget[];
+  /** apply steps that also delete meshbench Gateways of the namespaces not in this variant. */
+  prune?: { gatewaysIn: string[] };
   /** The variant (and repeat) this step belongs to, for variant and load steps. */
   variant?: string;
   description: string;
@@ -102,6 +133,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
   step({
     id: 'preflight',
     phase: 'preflight',
+    run: 'doctor',
     description: 'Check tools, versions, inotify limits, cluster reachability and permissions',
     action: { type: 'command', argv: ['meshbench', 'doctor', '--platform', platform] },
   });
@@ -109,6 +141,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     step({
       id: 'kind-cluster',
       phase: 'cluster',
+      run: 'ensure-cluster',
       description: `Create kind cluster ${clusterName} (reused when \`kind get clusters\` lists it)`,
       action: {
         type: 'command',
@@ -129,6 +162,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     step({
       id: 'cluster-context',
       phase: 'cluster',
+      run: 'ensure-cluster',
       description: `Use the existing cluster${kube.context ? ` (context ${kube.context})` : ' (current context)'}; check /version`,
       action: { type: 'api', method: 'GET', path: '/version' },
     });
@@ -136,6 +170,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
   step({
     id: 'gateway-api-crds',
     phase: 'istio',
+    run: 'gateway-api-crds',
     description:
       platform === 'kind' || opts.installIstio
         ? `Install Gateway API CRDs ${gatewayApiVersion(istio)} (standard channel) when gateways.gateway.networking.k8s.io is absent`
@@ -146,7 +181,8 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     step({
       id: 'istio-install',
       phase: 'istio',
-      description: `Install Istio ${istio} (ambient profile, stats inclusion for overflow counters${hasInternalConnectionLimit(istio) ? ', waypoint resources as install values' : ''})`,
+      run: 'istio',
+      description: `Install Istio ${istio} when istiod is absent or another version (ambient profile, stats inclusion for overflow counters${hasInternalConnectionLimit(istio) ? ', waypoint resources as install values' : ''}) with the pinned istioctl; without it, the same values through Helm (base, istiod, cni, ztunnel charts)`,
       action: {
         type: 'command',
         argv: [
@@ -164,6 +200,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     step({
       id: 'istio-check',
       phase: 'istio',
+      run: 'istio',
       description:
         'Check the installed Istio (istiod in istio-system, ambient ztunnel); left alone unless --install-istio',
       action: {
@@ -176,6 +213,11 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
   step({
     id: 'istio-ready',
     phase: 'istio',
+    run: 'wait',
+    waits: [
+      { kind: 'Deployment', namespace: 'istio-system', name: 'istiod', condition: 'Available' },
+      { kind: 'DaemonSet', namespace: 'istio-system', name: 'ztunnel', condition: 'Ready' },
+    ],
     description: 'Wait for istiod Available and the ztunnel DaemonSet ready',
     action: {
       type: 'wait',
@@ -186,6 +228,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
   step({
     id: 'namespaces',
     phase: 'workloads',
+    run: 'apply',
     description: `Create the tenant namespaces (${namespaces.join(', ')}), ${LOAD_NAMESPACE} and the preflight's ${OUTSIDER_NAMESPACE}, ambient-enrolled and labelled ${MANAGED_SELECTOR}`,
     action: apply,
     manifests: [
@@ -198,6 +241,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     step({
       id: `bookinfo-${ns}`,
       phase: 'workloads',
+      run: 'apply',
       description: `Deploy Bookinfo in ${ns} (pinned images)`,
       action: apply,
       manifests: buildBookinfo({ namespace: ns, istioVersion: istio, placement }),
@@ -206,6 +250,15 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
   step({
     id: 'bookinfo-ready',
     phase: 'workloads',
+    run: 'wait',
+    waits: namespaces.flatMap((ns) =>
+      bookinfoDeployments().map((name) => ({
+        kind: 'Deployment' as const,
+        namespace: ns,
+        name,
+        condition: 'Available' as const,
+      })),
+    ),
     description: 'Wait for the Bookinfo deployments to be Available',
     action: {
       type: 'wait',
@@ -223,6 +276,8 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     step({
       id: `${tag}-waypoints`,
       phase: 'variant',
+      run: 'apply',
+      prune: { gatewaysIn: namespaces },
       variant: tag,
       description: gateways.length
         ? `Apply waypoints ${gateways.join(', ')} and delete meshbench Gateways not in this variant`
@@ -233,6 +288,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     step({
       id: `${tag}-labels`,
       phase: 'variant',
+      run: 'apply',
       variant: tag,
       description:
         'Label namespaces and Services with the waypoints they use (istio.io/use-waypoint[-namespace], none to opt out)',
@@ -247,6 +303,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     step({
       id: `${tag}-policies`,
       phase: 'variant',
+      run: 'apply',
       variant: tag,
       description: `AuthorizationPolicies (ALLOW ${plan.policy.methods.join(', ')} from ${[...plan.policy.sourceNamespaces, LOAD_NAMESPACE].join(', ')}) attached to the target Services${t.waypoints.length ? '' : ' (not enforced: no waypoint)'}`,
       action: apply,
@@ -256,6 +313,21 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
       step({
         id: `${tag}-waypoints-ready`,
         phase: 'variant',
+        run: 'wait',
+        waits: t.waypoints.flatMap((w) => [
+          {
+            kind: 'Gateway' as const,
+            namespace: w.namespace,
+            name: w.name,
+            condition: 'Programmed' as const,
+          },
+          {
+            kind: 'Deployment' as const,
+            namespace: w.namespace,
+            name: w.name,
+            condition: 'Available' as const,
+          },
+        ]),
         variant: tag,
         description: 'Wait for each waypoint Gateway Programmed and its Deployment Available',
         action: {
@@ -268,6 +340,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     step({
       id: `${tag}-preflight`,
       phase: 'variant',
+      run: 'preflight',
       variant: tag,
       description: `Probe the variant before its load (skipped with --skip-preflight): from ${LOAD_NAMESPACE}, an allowed request answers 200 and a denied method 403 from the waypoint's RBAC; from ${OUTSIDER_NAMESPACE}, a denied source 403; each waypoint's istio_requests_total (pod proxy :15020) grows by the probes it carried. The Jobs are deleted after`,
       action: apply,
@@ -289,6 +362,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     step({
       id: `${tag}-load`,
       phase: 'load',
+      run: 'load',
       variant: tag,
       description: `Start ${driver === 'fortio' ? 'Fortio' : 'agent'} Jobs in ${LOAD_NAMESPACE} at a coordinated start (startAt set at run time; tenants offset ${plan.tenants.map((x) => `${x.name} +${x.startOffsetMs}ms`).join(', ')}); sample CPU and waypoint stats each second`,
       action: apply,
@@ -297,6 +371,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     step({
       id: `${tag}-collect`,
       phase: 'load',
+      run: 'collect',
       variant: tag,
       description:
         'Wait for the Jobs to complete, read each pod log (result between markers), convert to LoadResults, delete the Jobs',
@@ -306,6 +381,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
   step({
     id: 'cleanup',
     phase: 'teardown',
+    run: 'cleanup',
     description: `Delete only namespaces labelled ${MANAGED_SELECTOR} (on success, failure and Ctrl-C)`,
     action: { type: 'api', method: 'DELETE', path: `/api/v1/namespaces?labelSelector=${MANAGED_SELECTOR}` },
   });
@@ -313,6 +389,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     step({
       id: 'kind-delete',
       phase: 'teardown',
+      run: 'delete-cluster',
       description: 'Only with `meshbench down --platform kind`: delete the kind cluster',
       action: { type: 'command', argv: ['kind', 'delete', 'cluster', '--name', clusterName] },
     });

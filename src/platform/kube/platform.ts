@@ -16,23 +16,25 @@ import { deleteManagedNamespaces, deleteStaleGateways } from './cleanup.ts';
 import { KubeClient } from './client.ts';
 import { type Check, checkFacts, formatChecks } from './doctor-checks.ts';
 import { runDoctor } from './doctor.ts';
-import { ensureGatewayApiCrds, installIstio, readIstioVersion, waitForIstio } from './istio-install.ts';
+import { ensureGatewayApiCrds, installIstio, readIstioVersion } from './istio-install.ts';
 import { gatewayApiVersion } from './istio-version.ts';
 import { readKubeConfig } from './kubeconfig.ts';
 import { createKubeLoadDriver } from './load-driver.ts';
-import { bookinfoDeployments, buildBookinfo } from './manifests/bookinfo.ts';
-import { buildLoadNamespace, buildTenantNamespace } from './manifests/namespaces.ts';
-import { buildAuthorizationPolicies } from './manifests/policies.ts';
-import { LOAD_NAMESPACE, type Placement } from './manifests/types.ts';
-import { buildWaypoints } from './manifests/waypoints.ts';
-import { WAIT_TIMEOUTS } from './plan.ts';
-import { buildOutsiderNamespace } from './manifests/probe.ts';
+import type { Placement } from './manifests/types.ts';
+import {
+  buildKubePlan,
+  type KubePlan,
+  type KubeStep,
+  type StepRun,
+  WAIT_TIMEOUTS,
+  type WaitTarget,
+} from './plan.ts';
 import { buildPlacement, kubeSettings } from './placement.ts';
 import { runKubePreflight } from './preflight.ts';
 import type { PreflightReport } from '../../topology/preflight.ts';
 import { KubeSampler } from './sampler.ts';
 import { serviceUrl } from './schedule.ts';
-import { waitForDeploymentAvailable, waitForGatewayProgrammed } from './wait.ts';
+import { waitForDaemonSetReady, waitForDeploymentAvailable, waitForGatewayProgrammed } from './wait.ts';
 
 export interface KubePlatformOptions {
   name: 'kind' | 'cluster';
@@ -89,67 +91,192 @@ export class KubePlatform implements Platform {
     return this.opts.timeouts?.[k] ?? WAIT_TIMEOUTS[k];
   }
 
+  /** Step ids in the order this platform ran them (the printed-plan-equals-executed test reads them). */
+  readonly executed: string[] = [];
+  private kp?: KubePlan;
+  private signal?: AbortSignal;
+  /** The plan's tag of the variant apply() ran last (its preflight, load and collect steps follow). */
+  private tag?: string;
+
+  /**
+   * The plan is the program: up() builds the KubePlan `meshbench plan` prints and runs its preflight,
+   * cluster, istio and workloads steps; apply(), preflight(), the load driver and down() run the rest.
+   * Each step goes through run(), one handler per StepRun.
+   */
   async up(
     plan: RunPlan,
     options: { signal?: AbortSignal; log?: (line: string) => void } = {},
   ): Promise<void> {
     if (options.log) this.log = options.log;
-    const { signal } = options;
+    this.signal = options.signal;
     const kube = kubeSettings(plan);
-    const istio = kube.istioVersion;
     this.plan = plan;
     this.kube = kube;
     this.placement = buildPlacement(kube, this.name);
-    if (!this.opts.skipPreflight) {
-      const checks = await runDoctor({
-        platform: this.name,
-        istioVersion: istio,
-        clusterName: kube.clusterName,
-        context: kube.context,
-        kubeconfig: kube.kubeconfig,
-        installIstio: this.opts.installIstio,
-        env: this.opts.env,
-      });
-      const failing = checks.filter((c) => c.status !== 'ok' && c.status !== 'skipped');
-      const bad = failing.filter((c) => !warnsOnly(c));
-      if (bad.length) {
-        throw new MeshbenchError(
-          'PLATFORM_UNAVAILABLE',
-          `the ${this.name} platform cannot run here: ${bad.map((c) => c.name).join(', ')} ${bad.length === 1 ? 'is' : 'are'} missing or failing`,
-          {
-            details: bad.map(describeCheck),
-            fix: `apply the fixes above, then check again with \`meshbench doctor --platform ${this.name}\``,
-          },
-        );
+    this.kp = buildKubePlan(plan, {
+      platform: this.name,
+      driver: this.opts.driver,
+      installIstio: this.opts.installIstio,
+    });
+    for (const step of this.kp.steps.filter((s) => UP_PHASES.includes(s.phase))) await this.run(step);
+    this.log(`Bookinfo ready in ${plan.tenants.map((t) => t.namespace).join(', ')}`);
+  }
+
+  private need(): { client: KubeClient; plan: RunPlan; kube: KubePlatformSettings; kp: KubePlan } {
+    if (!this.client || !this.plan || !this.kube || !this.kp)
+      throw new MeshbenchError('INTERNAL', `the ${this.name} platform is not up`);
+    return { client: this.client, plan: this.plan, kube: this.kube, kp: this.kp };
+  }
+
+  /** A variant's tag in the plan; every repeat applies the same topology, so the first repeat's steps. */
+  private tagOf(topology: Topology): string {
+    const { plan } = this.need();
+    return plan.repeats > 1 ? `${topology.variant}#1` : topology.variant;
+  }
+
+  private stepsOf(tag: string, run: StepRun): KubeStep[] {
+    return this.need().kp.steps.filter((s) => s.variant === tag && s.run === run);
+  }
+
+  async apply(topology: Topology): Promise<void> {
+    const tag = this.tagOf(topology);
+    const steps = this.need().kp.steps.filter((s) => s.variant === tag && s.phase === 'variant');
+    for (const step of steps) if (step.run === 'apply' || step.run === 'wait') await this.run(step);
+    this.topology = topology;
+    this.tag = tag;
+    this.log(
+      `variant ${topology.variant}: ${topology.waypoints.map((w) => `${w.namespace}/${w.name}`).join(', ') || 'no waypoints'}`,
+    );
+  }
+
+  /** Runs one step by its handler and records it. */
+  private async run(step: KubeStep): Promise<void> {
+    switch (step.run) {
+      case 'doctor':
+        if (!this.opts.skipPreflight) await this.doctor();
+        break;
+      case 'ensure-cluster':
+        await this.connect();
+        break;
+      case 'gateway-api-crds': {
+        // An existing cluster's CRDs are part of its installation: left alone unless asked.
+        const crds = await ensureGatewayApiCrds({ ...this.installInput(), install: this.opts.installIstio });
+        this.versions.gatewayApi =
+          crds === 'installed' ? gatewayApiVersion(this.kube?.istioVersion ?? '') : 'present';
+        break;
       }
-      // Only warnings are left.
-      if (failing.length) this.log(`warning: ${formatChecks(failing)}`);
+      case 'istio':
+        await this.ensureIstio();
+        break;
+      case 'wait':
+        for (const w of step.waits ?? []) await this.waitFor(w, step.phase === 'variant' ? 1000 : 2000);
+        break;
+      case 'apply': {
+        const client = this.connected();
+        this.touched = true;
+        for (const m of step.manifests) await client.apply(m);
+        if (step.prune) {
+          const variant = this.plan?.variants.find((v) => this.tagOfVariant(v) === step.variant);
+          await deleteStaleGateways(client, {
+            namespaces: step.prune.gatewaysIn,
+            keep: variant?.topology.waypoints ?? [],
+            log: this.log,
+          });
+        }
+        break;
+      }
+      case 'cleanup': {
+        if (!this.client || !this.touched) return;
+        const deleted = await deleteManagedNamespaces(this.client, {
+          waitMs: this.timeout('deployments'),
+          log: this.log,
+        });
+        this.touched = false;
+        if (deleted.length) this.log(`deleted namespaces ${deleted.join(', ')}`);
+        break;
+      }
+      case 'preflight':
+      case 'load':
+      case 'collect':
+        // preflight() and the load driver run these, with objects built from run-time values.
+        return;
+      case 'delete-cluster':
+        // Only `meshbench down --platform kind` deletes the cluster (kind/teardown.ts).
+        return;
     }
-    const cluster = await this.opts.ensureCluster(plan, { signal, log: this.log });
+    this.executed.push(step.id);
+  }
+
+  private tagOfVariant(v: { name: string; repeat: number }): string {
+    return this.plan && this.plan.repeats > 1 ? `${v.name}#${v.repeat}` : v.name;
+  }
+
+  private connected(): KubeClient {
+    if (!this.client) throw new MeshbenchError('INTERNAL', `the ${this.name} platform has no cluster yet`);
+    return this.client;
+  }
+
+  private installInput() {
+    return {
+      client: this.connected(),
+      context: this.versions.context ?? '',
+      istioVersion: this.kube?.istioVersion ?? '',
+      envelope: (this.plan as RunPlan).waypoint,
+      placement: this.placement,
+      signal: this.signal,
+      log: this.log,
+    };
+  }
+
+  private async doctor(): Promise<void> {
+    const kube = this.kube as KubePlatformSettings;
+    const checks = await runDoctor({
+      platform: this.name,
+      istioVersion: kube.istioVersion,
+      clusterName: kube.clusterName,
+      context: kube.context,
+      kubeconfig: kube.kubeconfig,
+      installIstio: this.opts.installIstio,
+      env: this.opts.env,
+    });
+    const failing = checks.filter((c) => c.status !== 'ok' && c.status !== 'skipped');
+    const bad = failing.filter((c) => !warnsOnly(c));
+    if (bad.length) {
+      throw new MeshbenchError(
+        'PLATFORM_UNAVAILABLE',
+        `the ${this.name} platform cannot run here: ${bad.map((c) => c.name).join(', ')} ${bad.length === 1 ? 'is' : 'are'} missing or failing`,
+        {
+          details: bad.map(describeCheck),
+          fix: `apply the fixes above, then check again with \`meshbench doctor --platform ${this.name}\``,
+        },
+      );
+    }
+    // Only warnings are left.
+    if (failing.length) this.log(`warning: ${formatChecks(failing)}`);
+  }
+
+  /** Brings up (or finds) the cluster, then talks to it. */
+  private async connect(): Promise<void> {
+    const plan = this.plan as RunPlan;
+    const kube = this.kube as KubePlatformSettings;
+    const cluster = await this.opts.ensureCluster(plan, { signal: this.signal, log: this.log });
     this.notes.push(...(cluster.notes ?? []));
     const { kc, context } = await readKubeConfig({
       path: cluster.kubeconfig ?? kube.kubeconfig,
       context: cluster.context,
       env: this.opts.env,
     });
-    const client = new KubeClient(kc);
-    this.client = client;
-    const version = await client.version();
+    this.client = new KubeClient(kc);
+    const version = await this.client.version();
     this.versions.kubernetes = version.gitVersion;
     this.versions.context = context;
+  }
 
-    const inst = {
-      client,
-      context,
-      istioVersion: istio,
-      envelope: plan.waypoint,
-      placement: this.placement,
-      signal,
-      log: this.log,
-    };
-    // An existing cluster's CRDs are part of its installation: left alone unless asked.
-    const crds = await ensureGatewayApiCrds({ ...inst, install: this.opts.installIstio });
-    this.versions.gatewayApi = crds === 'installed' ? gatewayApiVersion(istio) : 'present';
+  /** Installs Istio when absent (kind: always; cluster: only when asked), else checks what is there. */
+  private async ensureIstio(): Promise<void> {
+    const client = this.connected();
+    const istio = this.kube?.istioVersion ?? '';
+    const context = this.versions.context ?? '';
     const present = await readIstioVersion(client);
     if (!present || (this.opts.installIstio && this.name === 'kind' && present !== istio)) {
       if (!this.opts.installIstio) {
@@ -158,76 +285,43 @@ export class KubePlatform implements Platform {
         });
       }
       this.log(`installing Istio ${istio} (ambient)`);
-      await installIstio(inst);
+      await installIstio(this.installInput());
     }
-    await waitForIstio({ client, signal, timeoutMs: this.timeout('istio') });
     this.versions.istio = (await readIstioVersion(client)) ?? istio;
     if (this.versions.istio !== istio)
       this.notes.push(`the suite pins Istio ${istio}; the cluster runs ${this.versions.istio}`);
-
-    this.touched = true;
-    const namespaces = plan.tenants.map((t) => t.namespace);
-    for (const ns of namespaces) await client.apply(buildTenantNamespace(ns));
-    await client.apply(buildLoadNamespace());
-    await client.apply(buildOutsiderNamespace());
-    for (const ns of namespaces) {
-      for (const o of buildBookinfo({ namespace: ns, istioVersion: istio, placement: this.placement }))
-        await client.apply(o);
-    }
-    for (const ns of namespaces) {
-      for (const d of bookinfoDeployments())
-        await waitForDeploymentAvailable(client, ns, d, {
-          timeoutMs: this.timeout('deployments'),
-          signal,
-          intervalMs: 2000,
-        });
-    }
-    this.log(`Bookinfo ready in ${namespaces.join(', ')}`);
   }
 
-  private need(): { client: KubeClient; plan: RunPlan; kube: KubePlatformSettings } {
-    if (!this.client || !this.plan || !this.kube)
-      throw new MeshbenchError('INTERNAL', `the ${this.name} platform is not up`);
-    return { client: this.client, plan: this.plan, kube: this.kube };
-  }
-
-  async apply(topology: Topology): Promise<void> {
-    const { client, plan, kube } = this.need();
-    const istio = kube.istioVersion;
-    const namespaces = plan.tenants.map((t) => t.namespace);
-    for (const o of buildWaypoints({ topology, istioVersion: istio, placement: this.placement }))
-      await client.apply(o);
-    await deleteStaleGateways(client, { namespaces, keep: topology.waypoints, log: this.log });
-    for (const ns of namespaces) {
-      await client.apply(buildTenantNamespace(ns, topology));
-      for (const o of buildBookinfo({
-        namespace: ns,
-        istioVersion: istio,
-        placement: this.placement,
-        topology,
-      }))
-        if (o.kind === 'Service') await client.apply(o);
-    }
-    for (const p of buildAuthorizationPolicies(topology, [LOAD_NAMESPACE])) await client.apply(p);
-    for (const w of topology.waypoints) {
-      await waitForGatewayProgrammed(client, w.namespace, w.name, {
+  private async waitFor(w: WaitTarget, intervalMs: number): Promise<void> {
+    const client = this.connected();
+    const opts = { signal: this.signal, intervalMs };
+    if (w.kind === 'Gateway')
+      return waitForGatewayProgrammed(client, w.namespace, w.name, {
+        ...opts,
         timeoutMs: this.timeout('gateway'),
-        intervalMs: 1000,
       });
-      await waitForDeploymentAvailable(client, w.namespace, w.name, {
-        timeoutMs: this.timeout('gateway'),
-        intervalMs: 1000,
+    if (w.kind === 'DaemonSet')
+      return waitForDaemonSetReady(client, w.namespace, w.name, {
+        ...opts,
+        timeoutMs: this.timeout('istio'),
       });
-    }
-    this.topology = topology;
-    this.log(
-      `variant ${topology.variant}: ${topology.waypoints.map((w) => `${w.namespace}/${w.name}`).join(', ') || 'no waypoints'}`,
+    // istiod is Istio's, a waypoint's Deployment its variant's, the rest Bookinfo's.
+    const waypoint = this.plan?.variants.some((v) =>
+      v.topology.waypoints.some((x) => x.namespace === w.namespace && x.name === w.name),
     );
+    const timeoutMs =
+      w.namespace === 'istio-system'
+        ? this.timeout('istio')
+        : waypoint
+          ? this.timeout('gateway')
+          : this.timeout('deployments');
+    return waitForDeploymentAvailable(client, w.namespace, w.name, { ...opts, timeoutMs });
   }
 
   /** The same probe Jobs `meshbench plan` prints for the variant, run in the mesh (see ./preflight.ts). */
   async preflight(expected: Topology): Promise<PreflightReport> {
     const { client, plan } = this.need();
+    for (const step of this.stepsOf(this.tagOf(expected), 'preflight')) this.executed.push(step.id);
     return runKubePreflight({
       client,
       expected,
@@ -256,7 +350,7 @@ export class KubePlatform implements Platform {
 
   loadDriver(): LoadDriver {
     const { client, kube } = this.need();
-    return createKubeLoadDriver({
+    const driver = createKubeLoadDriver({
       client,
       driver: this.opts.driver ?? kube.driver,
       placement: this.placement,
@@ -268,6 +362,16 @@ export class KubePlatform implements Platform {
       graceMs: this.timeout('load'),
       log: this.log,
     });
+    // The variant's load and collect steps: Jobs built with the run's start time and bundle, same names.
+    return {
+      run: async (input) => {
+        const tag = this.tag ?? '';
+        for (const step of this.stepsOf(tag, 'load')) this.executed.push(step.id);
+        const results = await driver.run(input);
+        for (const step of this.stepsOf(tag, 'collect')) this.executed.push(step.id);
+        return results;
+      },
+    };
   }
 
   info(): PlatformInfo {
@@ -275,12 +379,8 @@ export class KubePlatform implements Platform {
   }
 
   async down(): Promise<void> {
-    if (!this.client || !this.touched) return;
-    const deleted = await deleteManagedNamespaces(this.client, {
-      waitMs: this.timeout('deployments'),
-      log: this.log,
-    });
-    this.touched = false;
-    if (deleted.length) this.log(`deleted namespaces ${deleted.join(', ')}`);
+    for (const step of this.kp?.steps.filter((x) => x.phase === 'teardown') ?? []) await this.run(step);
   }
 }
+
+const UP_PHASES: KubeStep['phase'][] = ['preflight', 'cluster', 'istio', 'workloads'];

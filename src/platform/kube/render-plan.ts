@@ -44,6 +44,7 @@ export function renderKubePlan(kp: KubePlan): string {
         phase: s.phase,
         ...(s.variant ? { variant: s.variant } : {}),
         description: s.description,
+        run: s.run,
         action: s.action,
         manifests: s.manifests.map(shown),
       }),

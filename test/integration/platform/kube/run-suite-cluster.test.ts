@@ -13,6 +13,9 @@ import { runSchedule } from '../../../../src/load/driver.ts';
 import { formatAgentResult } from '../../../../src/load/agent/protocol.ts';
 import type { LoadResult } from '../../../../src/load/types.ts';
 import { createClusterPlatform } from '../../../../src/platform/cluster/platform.ts';
+import { manifestJson } from '../../../../src/platform/kube/manifests/types.ts';
+import { buildKubePlan } from '../../../../src/platform/kube/plan.ts';
+import type { KubePlatform } from '../../../../src/platform/kube/platform.ts';
 import { runSuite } from '../../../../src/run/run-suite.ts';
 import { expandSuite } from '../../../../src/suite/expand.ts';
 import { validateSuite } from '../../../../src/suite/validate.ts';
@@ -105,7 +108,19 @@ async function runOnFake(name: string) {
       timeouts: { deployments: 5000, gateway: 5000, istio: 5000 },
     },
   });
-  return runSuite({ plan, resultsRoot: join(dir, name), platform, reports: false, sampleIntervalMs: 300 });
+  const before = api.requests.length;
+  const outcome = await runSuite({
+    plan,
+    resultsRoot: join(dir, name),
+    platform,
+    reports: false,
+    sampleIntervalMs: 300,
+  });
+  return Object.assign(outcome, {
+    plan,
+    executed: (platform as KubePlatform).executed,
+    requests: api.requests.slice(before),
+  });
 }
 
 describe('the preflight probes on the cluster platform (issue 11)', () => {
@@ -142,6 +157,29 @@ describe('the preflight probes on the cluster platform (issue 11)', () => {
     } finally {
       probeBehaviour = {};
     }
+  });
+});
+
+describe('the plan is the program (issue 12)', () => {
+  it('runs exactly the printed plan: the same steps in order, applying the same objects step for step', async () => {
+    await seed();
+    const outcome = await runOnFake('plan-is-program');
+    expect(outcome.error).toBeUndefined();
+    const printed = buildKubePlan(outcome.plan, { platform: 'cluster' });
+    expect(outcome.executed).toEqual(printed.steps.map((s) => s.id));
+    // What reached the API server, apply by apply, is the printed manifests in the printed order.
+    const key = (o: { kind?: string; metadata?: { namespace?: string; name?: string } }) =>
+      `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+    const applied = outcome.requests.filter((r) => r.method === 'PATCH').map((r) => r.body ?? {});
+    expect(applied.map(key)).toEqual(printed.steps.flatMap((s) => s.manifests.map(key)));
+    // Byte for byte, except the load Jobs' run-time values (coordinated start, agent bundle).
+    const runTime = new Set(
+      printed.steps.filter((s) => s.run === 'load').flatMap((s) => s.manifests.map(key)),
+    );
+    const printedJson = printed.steps.flatMap((s) => s.manifests.map(manifestJson));
+    applied.forEach((body, i) => {
+      if (!runTime.has(key(body))) expect(body, key(body)).toEqual(printedJson[i]);
+    });
   });
 });
 
