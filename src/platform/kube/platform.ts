@@ -17,7 +17,8 @@ import { KubeClient } from './client.ts';
 import { type Check, checkFacts, formatChecks } from './doctor-checks.ts';
 import { runDoctor } from './doctor.ts';
 import { ensureGatewayApiCrds, installIstio, readIstioVersion } from './istio-install.ts';
-import { gatewayApiVersion } from './istio-version.ts';
+import { installedWaypointResources, waypointResourceDrift } from './install-drift.ts';
+import { gatewayApiVersion, supportsGatewayParameters } from './istio-version.ts';
 import { readKubeConfig } from './kubeconfig.ts';
 import { createKubeLoadDriver } from './load-driver.ts';
 import type { Placement } from './manifests/types.ts';
@@ -278,7 +279,33 @@ export class KubePlatform implements Platform {
     const istio = this.kube?.istioVersion ?? '';
     const context = this.versions.context ?? '';
     const present = await readIstioVersion(client);
-    if (!present || (this.opts.installIstio && this.name === 'kind' && present !== istio)) {
+    // Before 1.26 the waypoint's limits are install values: a reused cluster keeps its install's.
+    const installed =
+      present && !supportsGatewayParameters(present)
+        ? installedWaypointResources(
+            await client.get('v1', 'ConfigMap', 'istio-system', 'istio-sidecar-injector'),
+          )
+        : undefined;
+    if (present && !supportsGatewayParameters(present) && !installed)
+      this.notes.push(
+        `Istio ${present}: the installed waypoint resources could not be read; the suite's are assumed`,
+      );
+    const drift = installed ? waypointResourceDrift(installed, (this.plan as RunPlan).waypoint) : [];
+    if (drift.length > 0 && !this.opts.installIstio)
+      throw new MeshbenchError(
+        'PLATFORM_UNAVAILABLE',
+        `the installed Istio ${present} sets waypoint resources other than the suite's, and only an install changes them`,
+        {
+          details: drift,
+          fix: 'run with --install-istio to re-apply the install values, or set the suite to what is installed',
+        },
+      );
+    if (drift.length > 0) this.log(`re-applying Istio's install values: ${drift.join('; ')}`);
+    if (
+      !present ||
+      drift.length > 0 ||
+      (this.opts.installIstio && this.name === 'kind' && present !== istio)
+    ) {
       if (!this.opts.installIstio) {
         throw new MeshbenchError('PLATFORM_UNAVAILABLE', `Istio is not installed in context ${context}`, {
           fix: `install Istio ambient ${istio} yourself, or let meshbench do it: --install-istio (see \`meshbench doctor --platform cluster\`)`,

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -220,5 +220,79 @@ describe('an existing cluster keeps its installation', () => {
     expect(e.message).toContain('Gateway API CRDs are not installed');
     expect(e.fix).toContain('standard-install.yaml');
     expect(api.requests.some((r) => r.method === 'PATCH')).toBe(false);
+  });
+});
+
+describe("a reused cluster gets the suite's waypoint limits (issue 12: Istio < 1.26 kept its install's)", () => {
+  /** What the earlier install left: istiod's injector values with waypoint CPU limit 2. */
+  function seedInstalledLimit(cpu: string) {
+    seedCluster(() => fortioLog);
+    api.put('/api/v1/namespaces/istio-system/configmaps/istio-sidecar-injector', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'istio-sidecar-injector', namespace: 'istio-system' },
+      data: {
+        values: JSON.stringify({
+          global: {
+            waypoint: {
+              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu, memory: '1Gi' } },
+            },
+          },
+        }),
+      },
+    });
+  }
+  const planWithCpu = (cpuLimit: number) => {
+    const plan = allVariantsPlan({ platform: 'cluster' });
+    plan.waypoint = { ...plan.waypoint, cpuLimit };
+    for (const v of plan.variants)
+      for (const w of v.topology.waypoints) w.envelope = { ...w.envelope, cpuLimit };
+    return plan;
+  };
+
+  it('refuses, naming the field, when it may not reinstall Istio', async () => {
+    seedInstalledLimit('2');
+    const p = platformFor('fortio');
+    const e = (await p.up(planWithCpu(1)).catch((x) => x)) as MeshbenchError;
+    expect(e.code).toBe('PLATFORM_UNAVAILABLE');
+    expect(e.details).toEqual(['waypoint.cpuLimit: installed 2, the suite asks 1']);
+    expect(e.fix).toMatch(/--install-istio/);
+    await p.down();
+  });
+
+  it('re-applies the install values with the new limit when it may (--install-istio)', async () => {
+    seedInstalledLimit('2');
+    // istioctl is not on this machine: a stand-in on PATH that keeps the file it is given.
+    const bin = join(dir, 'bin');
+    const record = join(dir, 'istioctl-install.yaml');
+    await mkdir(bin, { recursive: true });
+    await writeFile(
+      join(bin, 'istioctl'),
+      `#!/bin/sh\nif [ "$1" = version ]; then echo 1.24.6; exit 0; fi\nwhile [ $# -gt 0 ]; do if [ "$1" = -f ]; then cp "$2" '${record}'; fi; shift; done\n`,
+      { mode: 0o755 },
+    );
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const p = createClusterPlatform({
+        kubeconfig,
+        driver: 'fortio',
+        installIstio: true,
+        kube: { skipPreflight: true, timeouts: { deployments: 5000, gateway: 5000, istio: 5000 } },
+      });
+      await p.up(planWithCpu(1));
+      const installed = await readFile(record, 'utf8');
+      expect(installed).toMatch(/limits:\s*\n\s*cpu: "1"/);
+      await p.down();
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  it('leaves a matching install alone', async () => {
+    seedInstalledLimit('2000m');
+    const p = platformFor('fortio');
+    await p.up(planWithCpu(2));
+    await p.down();
   });
 });
