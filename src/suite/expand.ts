@@ -1,4 +1,5 @@
 /** Expansion of a validated suite into a RunPlan for one platform (pure). */
+import { quantityValue } from '../topology/schema.ts';
 import { buildTopology } from '../topology/build.ts';
 import type { LoadPlan, RunPlan, TenantPlan, VariantPlan } from './plan.ts';
 import type { PlatformName, WaypointEnvelope } from './schema.ts';
@@ -19,10 +20,25 @@ export interface ExpandOptions {
 
 const scaleCount = (n: number, k: number) => Math.max(1, Math.round(n * k));
 
-export function scaleEnvelope(e: WaypointEnvelope, k: number): WaypointEnvelope {
+/** Least memory a scaled waypoint keeps: Envoy needs this much to start whatever its load. */
+const MIN_WAYPOINT_MEMORY_MI = 128;
+
+/** A memory quantity times k, in Mi (never below MIN_WAYPOINT_MEMORY_MI). */
+function scaleMemory(q: string, k: number): string {
+  const bytes = quantityValue(q);
+  if (!Number.isFinite(bytes)) return q;
+  return `${Math.max(MIN_WAYPOINT_MEMORY_MI, Math.round((bytes * k) / 2 ** 20))}Mi`;
+}
+
+export function scaleEnvelope(
+  e: WaypointEnvelope,
+  k: number,
+  opts: { memory?: boolean } = {},
+): WaypointEnvelope {
   if (k === 1) return e;
   return {
     ...e,
+    ...(opts.memory ? { memoryLimit: scaleMemory(e.memoryLimit, k) } : {}),
     cpuLimit: Math.round(e.cpuLimit * k * 1000) / 1000,
     maxConnections: scaleCount(e.maxConnections, k),
     maxPendingRequests: scaleCount(e.maxPendingRequests, k),
@@ -33,7 +49,8 @@ export function scaleEnvelope(e: WaypointEnvelope, k: number): WaypointEnvelope 
 export function expandSuite(valid: ValidSuite, options: ExpandOptions): RunPlan {
   const { suite, durations } = valid;
   const local = options.platform === 'local';
-  const scale = local ? (options.scale ?? suite.platforms.local.scale) : 1;
+  const scale =
+    options.scale ?? (local ? suite.platforms.local.scale : suite.platforms[options.platform].scale);
   const durationMs =
     options.durationMs ??
     (local ? (durations.localDurationMs ?? durations.durationMs) : durations.durationMs);
@@ -63,7 +80,8 @@ export function expandSuite(valid: ValidSuite, options: ExpandOptions): RunPlan 
     behindSchedule: suite.load.behindSchedule,
     jitter: suite.load.jitter,
   };
-  const waypoint = scaleEnvelope(suite.topology.waypoint, scale);
+  // Memory matters on Kubernetes only (the local stand-in has no memory limit).
+  const waypoint = scaleEnvelope(suite.topology.waypoint, scale, { memory: !local });
   const namespaces = tenants.map((t) => t.namespace);
   const policy = {
     methods: suite.policy.methods,

@@ -152,6 +152,14 @@ export const localPlatformSchema = z.strictObject({
 });
 
 export const kubePlatformSchema = z.strictObject({
+  scale: z
+    .number()
+    .min(0.001, 'is too small: at least 0.001')
+    .max(1)
+    .default(1)
+    .describe(
+      "Scale applied to rate, connections and the waypoint's CPU, memory and connection limits (1 = the suite's load); `meshbench doctor` names one that fits the cluster's CPU.",
+    ),
   istioVersion: z
     .string()
     .regex(/^\d+\.\d+\.\d+$/)

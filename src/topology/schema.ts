@@ -10,6 +10,30 @@ export const dnsLabel = z
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label: lower-case letters, digits and "-"')
   .max(63);
 
+const UNITS: Record<string, number> = {
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** A Kubernetes quantity as a number ('2000m' → 2, '1Gi' → 1073741824); NaN when it does not parse. */
+export function quantityValue(q: string | number | undefined): number {
+  if (typeof q === 'number') return q;
+  const m = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(String(q ?? '').trim());
+  return m ? Number(m[1]) * UNITS[m[2] ?? ''] : Number.NaN;
+}
+
 /** A Kubernetes resource quantity: '1Gi', '512Mi', '100m', '2', '1.5'. */
 const quantity = z
   .string()

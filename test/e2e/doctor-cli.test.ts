@@ -152,6 +152,34 @@ describe('meshbench doctor', () => {
         api.requests.some((q) => q.path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'),
       ).toBe(true);
     });
+
+    it('warns when the reference suite asks more CPU than the nodes have, naming a scale that fits (issue 12)', async () => {
+      api.forbidden.clear();
+      for (const [name, labels] of [
+        ['control-plane', { 'node-role.kubernetes.io/control-plane': '' }],
+        ['worker', {}],
+      ] as const)
+        api.put(`/api/v1/nodes/${name}`, {
+          apiVersion: 'v1',
+          kind: 'Node',
+          metadata: { name, labels },
+          status: { allocatable: { cpu: '4', memory: '16Gi' } },
+        });
+      const bin = await toolDir('capacity', { kubectl: GOOD_TOOLS.kubectl });
+      const env = { PATH: basePath(bin), HOME: dir, KUBECONFIG: kubeconfig };
+      const full = await cli(['doctor', '--platform', 'cluster', '--json'], env);
+      const check = (r: typeof full) =>
+        JSON.parse(r.stdout).checks.find((c: { name: string }) => c.name === 'cpu capacity');
+      expect(check(full)).toMatchObject({
+        status: 'warn',
+        found: '4 cores allocatable',
+        detail: expect.stringMatching(/scale 0\.2 fits/),
+        fix: 'run with --scale 0.2 (or set platforms.<kind|cluster>.scale in the suite)',
+      });
+      expect(full.stderr).toMatch(/WARN/);
+      const scaled = await cli(['doctor', '--platform', 'cluster', '--scale', '0.2', '--json'], env);
+      expect(check(scaled)).toMatchObject({ status: 'ok' });
+    });
   });
 
   it('on this machine: every check that is not ok names a fix', async () => {

@@ -51,6 +51,21 @@ describe('meshbench plan', () => {
     }
   });
 
+  it('renders a scale: scaled rate, connections and waypoint limits, and names what does not scale (issue 12)', async () => {
+    const r = await cli(['plan', '--platform', 'kind', SUITE, '--scale', '0.25']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'Scale 0.25: each tenant 1625 req/s over 163 connections; each waypoint 0.5 cores and 256Mi',
+    );
+    expect(r.stdout).toContain("Not scaled: the load agents' CPU requests (1 core each)");
+    expect(r.stdout).toMatch(
+      /Not scaled: Istio 1\.24\.6's 1024-connection internal cluster .* 326 connections at this scale, below it/,
+    );
+    // The manifests carry the scaled values: the agents' schedule and the waypoints' install values.
+    expect(r.stdout).toMatch(/"rate": 1625/);
+    expect(r.stdout).toMatch(/cpu: "0\.5"/);
+  });
+
   it('rejects --platform local with the flag, the value and the fix', async () => {
     const r = await cli(['plan', '--platform', 'local', SUITE]);
     expect(r.code).toBe(2);

@@ -273,9 +273,10 @@ describe('meshbench run --platform local', () => {
     const b = await runCli(['run', 'fixtures/suites/tiny.suite.ts', '--variant', 'sharde']);
     expect(b.exitCode).toBe(2);
     expect(b.stderr).toMatch(/--variant sharde is not a variant of suite tiny/);
-    const c = await runCli(['run', 'fixtures/suites/tiny.suite.ts', '--platform', 'kind', '--scale', '0.5']);
+    // --scale applies to every platform (issue 12), within (0, 1].
+    const c = await runCli(['run', 'fixtures/suites/tiny.suite.ts', '--platform', 'kind', '--scale', '2']);
     expect(c.exitCode).toBe(2);
-    expect(c.stderr).toMatch(/--scale applies to the local platform only/);
+    expect(c.stderr).toMatch(/--scale must be a number >= 0\.001 and <= 1, got "2"/);
     const d = await runCli(['run', 'fixtures/suites/tiny.suite.ts', '--driver', 'fortio']);
     expect(d.exitCode).toBe(2);
     expect(d.stderr).toMatch(/--driver must be agent or fortio on kind or cluster/);

@@ -4,7 +4,7 @@ import { printedPlan } from '../../run/create-platform.ts';
 import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import type { Command } from '../command.ts';
-import { flagChoice } from '../flags.ts';
+import { flagChoice, flagNumber } from '../flags.ts';
 import { ensureWritableDir, writeFilesUnder } from '../../output/results-dir.ts';
 
 export const planCommand: Command = {
@@ -18,6 +18,11 @@ export const planCommand: Command = {
   options: {
     platform: { type: 'string', arg: 'NAME', help: 'kind (default) or cluster' },
     driver: { type: 'string', arg: 'NAME', help: "In-cluster load: agent or fortio (default: the suite's)" },
+    scale: {
+      type: 'string',
+      arg: 'X',
+      help: "Override the suite's scale (0 < X ≤ 1): rate, connections and waypoint limits; the plan names what does not scale",
+    },
     out: { type: 'string', arg: 'DIR', help: 'Also write plan.yaml and one YAML file per manifest into DIR' },
     bundle: {
       type: 'boolean',
@@ -39,7 +44,8 @@ export const planCommand: Command = {
       fix: 'pass --driver agent (our engine in pods) or --driver fortio',
     });
     const valid = await readSuite(file);
-    const plan = expandSuite(valid, { platform, source: file });
+    const scale = flagNumber('scale', values.scale, { min: 0.001, max: 1, example: '0.25' });
+    const plan = expandSuite(valid, { platform, source: file, scale });
     const out =
       typeof values.out === 'string'
         ? await ensureWritableDir({ dir: resolve(io.cwd, values.out), flag: '--out' })

@@ -35,7 +35,11 @@ export const runCommand: Command = {
     repeat: { type: 'string', arg: 'N', help: "Run the variants N times (overrides the suite's repeats)" },
     variant: { type: 'string', multiple: true, arg: 'NAME', help: 'Run only this variant (repeatable)' },
     results: { type: 'string', arg: 'DIR', help: 'Results root directory (default: results)' },
-    scale: { type: 'string', arg: 'X', help: 'Local platform: override the suite scale factor (0 < X ≤ 1)' },
+    scale: {
+      type: 'string',
+      arg: 'X',
+      help: "Override the suite's scale for the platform (0 < X ≤ 1): rate, connections and waypoint limits",
+    },
     duration: { type: 'string', arg: 'D', help: 'Override the load duration, e.g. 20s' },
     driver: {
       type: 'string',
@@ -58,17 +62,6 @@ export const runCommand: Command = {
     const platform = flagPlatform(values.platform);
     const repeats = flagNumber('repeat', values.repeat, { min: 1, max: 100, integer: true, example: '3' });
     const scale = flagNumber('scale', values.scale, { min: 0.001, max: 1, example: '0.1' });
-    if (scale !== undefined && platform !== 'local') {
-      throw new MeshbenchError(
-        'INVALID_FLAG',
-        `--scale applies to the local platform only, not ${platform}`,
-        {
-          input: '--scale',
-          value: values.scale,
-          fix: 'drop --scale, or use --platform local',
-        },
-      );
-    }
     const durationMs = flagDuration('duration', values.duration, { min: 1000, example: '20s' });
     const file = positionals[0] ?? REFERENCE_SUITE;
     const valid = await readSuite(file);

@@ -5,7 +5,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export type CheckStatus = 'ok' | 'missing' | 'outdated' | 'failed' | 'skipped';
+/** 'warn': worth fixing, but nothing is missing (the run goes ahead). */
+export type CheckStatus = 'ok' | 'warn' | 'missing' | 'outdated' | 'failed' | 'skipped';
 
 export interface Check {
   name: string;
@@ -134,7 +135,7 @@ export function evaluateInotify(name: string, value: number | undefined, min: nu
 
 /** Passing checks are ok or skipped; anything else makes doctor exit 110. */
 export function doctorPassed(checks: Check[]): boolean {
-  return checks.every((c) => c.status === 'ok' || c.status === 'skipped');
+  return checks.every((c) => c.status === 'ok' || c.status === 'skipped' || c.status === 'warn');
 }
 
 /** The permissions a run needs (verb, API group, resource[/subresource]). */
@@ -171,6 +172,7 @@ export function checkFacts(c: Check): string {
 export function formatChecks(checks: Check[]): string {
   const mark: Record<CheckStatus, string> = {
     ok: 'ok',
+    warn: 'WARN',
     missing: 'MISSING',
     outdated: 'TOO OLD',
     failed: 'FAILED',

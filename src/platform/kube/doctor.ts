@@ -16,6 +16,7 @@ import {
   evaluateTool,
 } from './doctor-checks.ts';
 import { istiodTag } from './istio-version.ts';
+import { allocatableCpu, type CpuDemand, capacityCheck } from './capacity.ts';
 import { readKubeConfig } from './kubeconfig.ts';
 import { probeTool } from './subprocess.ts';
 
@@ -36,6 +37,8 @@ export interface DoctorOptions {
   installIstio?: boolean;
   /** Where /proc/sys lives (tests point it at a fixture tree). */
   procSys?: string;
+  /** What the suite asks of the cluster's CPU (from its plan), checked against the nodes' allocatable CPU. */
+  demand?: CpuDemand;
 }
 
 async function readNumber(path: string): Promise<number | undefined> {
@@ -165,6 +168,14 @@ async function clusterChecks(opts: DoctorOptions, context: string | undefined): 
             need: `${opts.istioVersion} (ambient)`,
             fix: 'install Istio ambient (`istioctl install --set profile=ambient`) or run with --install-istio',
           },
+    );
+  }
+  if (opts.demand) {
+    const nodes = await client.list('v1', 'Node').catch(() => undefined);
+    out.push(
+      nodes?.length
+        ? capacityCheck(opts.demand, allocatableCpu(nodes, opts.platform))
+        : { name: 'cpu capacity', status: 'skipped', detail: 'the nodes could not be listed' },
     );
   }
   return out;

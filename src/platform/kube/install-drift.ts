@@ -4,31 +4,13 @@
  * (istio-system/istio-sidecar-injector, data.values: the install's `global` values as JSON) says what is
  * installed; a difference from the suite's envelope names each field.
  */
-import type { WaypointEnvelope } from '../../topology/schema.ts';
+import { quantityValue, type WaypointEnvelope } from '../../topology/schema.ts';
 import type { KubeJson } from './client.ts';
 import { waypointResources } from './manifests/waypoints.ts';
 
 type Resources = ReturnType<typeof waypointResources>;
 
-const UNITS: Record<string, number> = {
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-};
-
-/** A Kubernetes quantity as a number ('2000m' → 2, '1Gi' → 1073741824); NaN when it does not parse. */
-export function quantityValue(q: string | number | undefined): number {
-  if (typeof q === 'number') return q;
-  const m = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(String(q ?? '').trim());
-  return m ? Number(m[1]) * UNITS[m[2] ?? ''] : Number.NaN;
-}
+export { quantityValue };
 
 /** The waypoint resources the installed Istio renders, or undefined when the ConfigMap does not say. */
 export function installedWaypointResources(injector: KubeJson | undefined): Partial<Resources> | undefined {

@@ -403,6 +403,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
       ? `Istio ${istio} keeps the waypoint's 1024-connection internal cluster limit (fixed in 1.25)`
       : `Istio ${istio}: the waypoint's internal cluster has no 1024-connection limit; only CPU is shared`,
     `Load namespace ${LOAD_NAMESPACE} is added to the policy's allowed sources so the in-mesh agents are admitted`,
+    ...scaleNotes(plan, istio),
   ];
   return {
     platform,
@@ -415,4 +416,29 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
     notes,
     steps,
   };
+}
+
+/** Internal cluster connection limit of an Istio ≤ 1.24 waypoint (Envoy's default, not the suite's). */
+const INTERNAL_CONNECTION_LIMIT = 1024;
+
+/**
+ * What a scale changes, and what it cannot: the agents' and Bookinfo's requests stay, and Istio 1.24's
+ * internal connection limit is Istio's own, so a scaled shared waypoint may never reach it.
+ */
+export function scaleNotes(plan: RunPlan, istio: string): string[] {
+  if (plan.scale === 1) return [];
+  const w = plan.waypoint;
+  const notes = [
+    `Scale ${plan.scale}: each tenant ${plan.load.rate ?? 'closed-loop'} req/s over ${plan.load.connections} connections; each waypoint ${w.cpuLimit} cores and ${w.memoryLimit}, connection limits ${w.maxConnections}/${w.maxPendingRequests}/${w.maxRequests}`,
+    "Not scaled: the load agents' CPU requests (1 core each), Bookinfo (its replicas and requests)",
+  ];
+  if (hasInternalConnectionLimit(istio)) {
+    const shared = plan.load.connections * plan.tenants.length;
+    notes.push(
+      shared < INTERNAL_CONNECTION_LIMIT
+        ? `Not scaled: Istio ${istio}'s ${INTERNAL_CONNECTION_LIMIT}-connection internal cluster of each waypoint. A waypoint shared by all tenants carries ${shared} connections at this scale, below it: the connection-limit errors the article saw for the second tenant will not appear, only the CPU limit is shared`
+        : `Not scaled: Istio ${istio}'s ${INTERNAL_CONNECTION_LIMIT}-connection internal cluster of each waypoint; a waypoint shared by all tenants carries ${shared} connections at this scale, so it still binds`,
+    );
+  }
+  return notes;
 }

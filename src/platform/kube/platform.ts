@@ -12,6 +12,7 @@ import type { KubePlatformSettings } from '../../suite/schema.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { Platform, PlatformInfo, Sampler, TenantTarget } from '../types.ts';
 import type { CgroupReader } from './cgroup-reader.ts';
+import { estimateCpuDemand } from './capacity.ts';
 import { deleteManagedNamespaces, deleteStaleGateways } from './cleanup.ts';
 import { KubeClient } from './client.ts';
 import { type Check, checkFacts, formatChecks } from './doctor-checks.ts';
@@ -66,7 +67,7 @@ function describeCheck(c: Check): string {
 
 /** Failing inotify limits only warn (kind may still work with fewer pods); any other failing check blocks a run. */
 function warnsOnly(c: Check): boolean {
-  return c.name.startsWith('inotify');
+  return c.status === 'warn' || c.name.startsWith('inotify');
 }
 
 export class KubePlatform implements Platform {
@@ -239,6 +240,7 @@ export class KubePlatform implements Platform {
       kubeconfig: kube.kubeconfig,
       installIstio: this.opts.installIstio,
       env: this.opts.env,
+      demand: this.kp ? estimateCpuDemand(this.plan as RunPlan, this.kp) : undefined,
     });
     const failing = checks.filter((c) => c.status !== 'ok' && c.status !== 'skipped');
     const bad = failing.filter((c) => !warnsOnly(c));
