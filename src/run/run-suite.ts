@@ -285,11 +285,16 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     result.variants.length === plan.variants.length &&
     result.variants.every((v) => v.complete);
   // Summarized once, after the result is final: verdicts, the reports and the caller all read this.
-  const input = buildReporterInput(result);
+  let input: ReturnType<typeof buildReporterInput>;
+  try {
+    input = buildReporterInput(result);
+    result.verdicts = input.verdicts;
+    await persist();
+  } finally {
+    // The record is final (or the run failed for good): no later exit may mark it cut short.
+    process.off('exit', onForcedExit);
+  }
   const { summary, verdicts } = input;
-  result.verdicts = verdicts;
-  await persist();
-  process.off('exit', onForcedExit);
   onEvent({ type: 'verdicts', verdicts });
 
   let reportFiles: string[] = [];

@@ -44,23 +44,23 @@ export function buildCpuSeries(samples: readonly Sample[], t0: number): CpuSerie
       if (p && s.at > p.at) {
         const dt = (s.at - p.at) / 1000;
         const dPeriods =
-          r.periods !== undefined && p.periods !== undefined ? r.periods - p.periods : undefined;
+          r.periods !== undefined && p.periods !== undefined ? Math.max(0, r.periods - p.periods) : undefined;
         const dThrottled =
           r.throttledPeriods !== undefined && p.throttled !== undefined
-            ? r.throttledPeriods - p.throttled
+            ? Math.max(0, r.throttledPeriods - p.throttled)
             : undefined;
         series.points.push({
           t: round((s.at - t0) / 1000, 3),
           cores: round(Math.max(0, r.cpuSeconds - p.cpu) / dt),
           throttledRatio:
             dPeriods && dThrottled !== undefined
-              ? round(dThrottled / dPeriods)
+              ? round(Math.min(1, dThrottled / dPeriods))
               : dPeriods === 0
                 ? 0
                 : undefined,
           throttledSeconds:
             r.throttledSeconds !== undefined && p.throttledSec !== undefined
-              ? round(r.throttledSeconds - p.throttledSec)
+              ? round(Math.max(0, r.throttledSeconds - p.throttledSec))
               : undefined,
           memoryBytes: r.memoryBytes,
         });
@@ -73,9 +73,12 @@ export function buildCpuSeries(samples: readonly Sample[], t0: number): CpuSerie
         throttledSec: r.throttledSeconds,
       });
       const f = first.get(r.component)!;
-      if (r.periods !== undefined && f.periods !== undefined) series.periods = r.periods - f.periods;
+      // Cumulative counters summed over replicas can step back (a pod restarts, a replica is missing
+      // from one reading): never a negative count.
+      if (r.periods !== undefined && f.periods !== undefined)
+        series.periods = Math.max(0, r.periods - f.periods);
       if (r.throttledPeriods !== undefined && f.throttled !== undefined)
-        series.throttledPeriods = r.throttledPeriods - f.throttled;
+        series.throttledPeriods = Math.max(0, r.throttledPeriods - f.throttled);
     }
   }
   return [...out.values()];

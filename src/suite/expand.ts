@@ -30,6 +30,24 @@ function scaleMemory(q: string, k: number): string {
   return `${Math.max(MIN_WAYPOINT_MEMORY_MI, Math.round((bytes * k) / 2 ** 20))}Mi`;
 }
 
+/** The CPU limit times k (at least 1m), and a request never above its limit (Kubernetes refuses that). */
+function scaledCpu(e: WaypointEnvelope, k: number): Pick<WaypointEnvelope, 'cpuLimit' | 'cpuRequest'> {
+  const cpuLimit = Math.max(0.001, Math.round(e.cpuLimit * k * 1000) / 1000);
+  const cpuRequest =
+    quantityValue(e.cpuRequest) > cpuLimit ? `${Math.round(cpuLimit * 1000)}m` : e.cpuRequest;
+  return { cpuLimit, cpuRequest };
+}
+
+function scaledMemory(
+  e: WaypointEnvelope,
+  k: number,
+): Pick<WaypointEnvelope, 'memoryLimit' | 'memoryRequest'> {
+  const memoryLimit = scaleMemory(e.memoryLimit, k);
+  const memoryRequest =
+    quantityValue(e.memoryRequest) > quantityValue(memoryLimit) ? memoryLimit : e.memoryRequest;
+  return { memoryLimit, memoryRequest };
+}
+
 export function scaleEnvelope(
   e: WaypointEnvelope,
   k: number,
@@ -38,8 +56,8 @@ export function scaleEnvelope(
   if (k === 1) return e;
   return {
     ...e,
-    ...(opts.memory ? { memoryLimit: scaleMemory(e.memoryLimit, k) } : {}),
-    cpuLimit: Math.round(e.cpuLimit * k * 1000) / 1000,
+    ...(opts.memory ? scaledMemory(e, k) : {}),
+    ...scaledCpu(e, k),
     maxConnections: scaleCount(e.maxConnections, k),
     maxPendingRequests: scaleCount(e.maxPendingRequests, k),
     maxRequests: scaleCount(e.maxRequests, k),

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createHistogram, encodeHistogram } from '../../src/metrics/histogram.ts';
 import { runCli } from '../helpers/cli.ts';
 import { newTag, waitForNoTagged } from '../helpers/leaks.ts';
 import { buildSampleResult } from '../unit/analysis/build-sample-result.ts';
@@ -66,16 +67,41 @@ describe('meshbench compare (CLI process)', () => {
   });
 
   it('exits 108 NOT_COMPARABLE when the runs share no measured figure, never "no regression" (issue 11)', async () => {
-    const renamed = buildSampleResult({ repeats: 2, id: 'renamed', seed: 9 });
-    for (const v of renamed.variants) v.name = `other-${v.name}`;
-    const other = save('renamed.json', renamed);
-    const r = await runCli(['compare', baseline, other, '--out', join(dir, 'renamed')], { env });
+    // A baseline that measured nothing: every candidate figure is new, none can be judged.
+    const empty = buildSampleResult({ repeats: 2, id: 'empty', seed: 9 });
+    const none = encodeHistogram(createHistogram());
+    for (const v of empty.variants)
+      for (const t of v.tenants) {
+        t.load.requests = { ...t.load.requests, sent: 0, completed: 0 };
+        t.load.outcomes = {
+          ...t.load.outcomes,
+          ok: 0,
+          status: {},
+          timeout: 0,
+          reset: 0,
+          refused: 0,
+          other: {},
+        };
+        t.load.latency = { intended: none, actual: none, errors: none };
+        t.load.series = [];
+      }
+    const nothing = save('measured-nothing.json', empty);
+    const r = await runCli(['compare', nothing, again, '--out', join(dir, 'nothing')], { env });
     expect(r.exitCode, r.stderr).toBe(108);
     expect(r.stderr).toMatch(
-      /error NOT_COMPARABLE: nothing to compare: .*baseline\.json and .*renamed\.json/,
+      /error NOT_COMPARABLE: nothing to compare: .*measured-nothing\.json and .*again\.json/,
     );
-    expect(r.stderr).toContain('baseline measured: dedicated/ns-1, dedicated/ns-2, shared/ns-1, shared/ns-2');
-    expect(r.stderr).toContain('candidate measured: other-dedicated/ns-1');
+    // A candidate that lost the baseline's variants is a regression, with its report, not "nothing to compare".
+    const renamed = buildSampleResult({ repeats: 2, id: 'renamed', seed: 9 });
+    for (const v of renamed.variants) v.name = `other-${v.name}`;
+    const lost = await runCli(
+      ['compare', baseline, save('renamed.json', renamed), '--out', join(dir, 'renamed')],
+      {
+        env,
+      },
+    );
+    expect(lost.exitCode, lost.stderr).toBe(100);
+    expect(readFileSync(join(dir, 'renamed', 'compare.md'), 'utf8')).toMatch(/regression/);
   });
 
   it('exits 2 naming the field for a structurally wrong result, not 1 or a pass (issue 11)', async () => {

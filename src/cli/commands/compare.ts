@@ -45,7 +45,9 @@ export const compareCommand: Command = {
       flag: '--out',
     });
     const comparison = compareRuns(baseline, candidate, { tolerance });
-    if (comparison.comparable === 0) {
+    // A candidate that lost what the baseline measured is a regression (exit 100, with its report);
+    // nothing comparable and nothing lost is neither a pass nor a regression.
+    if (comparison.comparable === 0 && comparison.regressions === 0) {
       // Two runs with no figure in common would otherwise read as "no regression" and pass a gate.
       const measured = (r: typeof baseline) =>
         r.variants

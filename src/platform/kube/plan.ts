@@ -16,12 +16,7 @@ import { buildLoadNamespace, buildTenantNamespace } from './manifests/namespaces
 import { buildAuthorizationPolicies } from './manifests/policies.ts';
 import { type KubeObject, LOAD_NAMESPACE, MANAGED_SELECTOR } from './manifests/types.ts';
 import { buildWaypoints } from './manifests/waypoints.ts';
-import {
-  gatewayApiInstallUrl,
-  gatewayApiVersion,
-  hasInternalConnectionLimit,
-  supportsGatewayParameters,
-} from './istio-version.ts';
+import { gatewayApiInstallUrl, gatewayApiVersion, hasInternalConnectionLimit } from './istio-version.ts';
 import { buildOutsiderNamespace } from './manifests/probe.ts';
 import { buildPlacement, kubeSettings } from './placement.ts';
 import { buildPreflightObjects } from './preflight-plan.ts';
@@ -187,7 +182,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
       id: 'istio-install',
       phase: 'istio',
       run: 'istio',
-      description: `Install Istio ${istio} when istiod is absent, another version${supportsGatewayParameters(istio) ? '' : ", or its waypoint resources (istio-sidecar-injector's install values) differ from the suite's envelope"} (ambient profile, stats inclusion for overflow counters${hasInternalConnectionLimit(istio) ? ', waypoint resources as install values' : ''}) with the pinned istioctl; without it, the same values through Helm (base, istiod, cni, ztunnel charts)`,
+      description: `Install Istio ${istio} when istiod is absent${platform === 'kind' ? ' or another version' : ''}, or when the installed Istio is older than 1.26 and its waypoint resources (istio-sidecar-injector's install values) differ from the suite's envelope (ambient profile, stats inclusion for overflow counters${hasInternalConnectionLimit(istio) ? ', waypoint resources as install values' : ''}) with the pinned istioctl; without it, the same values through Helm (base, istiod, cni, ztunnel charts)`,
       action: {
         type: 'command',
         argv: [
@@ -206,7 +201,8 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
       id: 'istio-check',
       phase: 'istio',
       run: 'istio',
-      description: `Check the installed Istio (istiod in istio-system, ambient ztunnel); left alone unless --install-istio${supportsGatewayParameters(istio) ? '' : ", and refused when its waypoint resources (install values) differ from the suite's envelope"}`,
+      description:
+        "Check the installed Istio (istiod in istio-system, ambient ztunnel); left alone unless --install-istio, and refused when it is older than 1.26 and its waypoint resources (install values) differ from the suite's envelope",
       action: {
         type: 'api',
         method: 'GET',

@@ -130,10 +130,15 @@ export class KubePlatform implements Platform {
     return { client: this.client, plan: this.plan, kube: this.kube, kp: this.kp };
   }
 
-  /** A variant's tag in the plan; every repeat applies the same topology, so the first repeat's steps. */
-  private tagOf(topology: Topology): string {
+  /** How many times each variant was applied: the next apply is its next repeat in the plan. */
+  private readonly appliedTimes = new Map<string, number>();
+
+  /** The plan's tag of the repeat a new apply() of this variant runs (`name`, or `name#N` with repeats). */
+  private nextTagOf(topology: Topology): string {
     const { plan } = this.need();
-    return plan.repeats > 1 ? `${topology.variant}#1` : topology.variant;
+    const n = (this.appliedTimes.get(topology.variant) ?? 0) + 1;
+    this.appliedTimes.set(topology.variant, n);
+    return plan.repeats > 1 ? `${topology.variant}#${n}` : topology.variant;
   }
 
   private stepsOf(tag: string, run: StepRun): KubeStep[] {
@@ -141,7 +146,7 @@ export class KubePlatform implements Platform {
   }
 
   async apply(topology: Topology): Promise<void> {
-    const tag = this.tagOf(topology);
+    const tag = this.nextTagOf(topology);
     const steps = this.need().kp.steps.filter((s) => s.variant === tag && s.phase === 'variant');
     for (const step of steps) if (step.run === 'apply' || step.run === 'wait') await this.run(step);
     this.topology = topology;
@@ -285,7 +290,10 @@ export class KubePlatform implements Platform {
     const installed =
       present && !supportsGatewayParameters(present)
         ? installedWaypointResources(
-            await client.get('v1', 'ConfigMap', 'istio-system', 'istio-sidecar-injector'),
+            // Not allowed to read it (403) is "could not be read", noted below, never a failed run.
+            await client
+              .get('v1', 'ConfigMap', 'istio-system', 'istio-sidecar-injector')
+              .catch(() => undefined),
           )
         : undefined;
     if (present && !supportsGatewayParameters(present) && !installed)
@@ -350,13 +358,16 @@ export class KubePlatform implements Platform {
   /** The same probe Jobs `meshbench plan` prints for the variant, run in the mesh (see ./preflight.ts). */
   async preflight(expected: Topology): Promise<PreflightReport> {
     const { client, plan } = this.need();
-    for (const step of this.stepsOf(this.tagOf(expected), 'preflight')) this.executed.push(step.id);
+    // The variant apply() just set up (the orchestrator probes right after applying it).
+    const tag = this.tag ?? expected.variant;
+    for (const step of this.stepsOf(tag, 'preflight')) this.executed.push(step.id);
     return runKubePreflight({
       client,
       expected,
       tenants: plan.tenants,
       placement: this.placement,
       timeoutMs: this.timeout('gateway'),
+      signal: this.signal,
     });
   }
 

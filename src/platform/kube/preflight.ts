@@ -97,7 +97,8 @@ export async function runKubePreflight(input: {
       judgePath({
         tenant: t.tenant,
         waypoint: t.waypoint ?? '',
-        before: start ?? 0,
+        // An unreadable starting count would credit the waypoint's whole history to the probes.
+        before: start ?? after ?? 0,
         // Unreadable counters cannot show the probes crossed the waypoint.
         after: after ?? start ?? 0,
         probes: t.probes.length,

@@ -92,13 +92,14 @@ async function seed() {
   };
 }
 
-async function runOnFake(name: string) {
+async function runOnFake(name: string, opts: { repeats?: number } = {}) {
   const valid = validateSuite(suite, 'suites/waypoint-sharing.suite.ts');
   if (!valid.ok) throw valid.error;
   const plan = expandSuite(valid.value, {
     platform: 'cluster',
     source: 'suites/waypoint-sharing.suite.ts',
     durationMs: 2000,
+    repeats: opts.repeats,
   });
   const platform = createClusterPlatform({
     kubeconfig: join(dir, 'config'),
@@ -161,26 +162,29 @@ describe('the preflight probes on the cluster platform (issue 11)', () => {
 });
 
 describe('the plan is the program (issue 12)', () => {
-  it('runs exactly the printed plan: the same steps in order, applying the same objects step for step', async () => {
-    await seed();
-    const outcome = await runOnFake('plan-is-program');
-    expect(outcome.error).toBeUndefined();
-    const printed = buildKubePlan(outcome.plan, { platform: 'cluster' });
-    expect(outcome.executed).toEqual(printed.steps.map((s) => s.id));
-    // What reached the API server, apply by apply, is the printed manifests in the printed order.
-    const key = (o: { kind?: string; metadata?: { namespace?: string; name?: string } }) =>
-      `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
-    const applied = outcome.requests.filter((r) => r.method === 'PATCH').map((r) => r.body ?? {});
-    expect(applied.map(key)).toEqual(printed.steps.flatMap((s) => s.manifests.map(key)));
-    // Byte for byte, except the load Jobs' run-time values (coordinated start, agent bundle).
-    const runTime = new Set(
-      printed.steps.filter((s) => s.run === 'load').flatMap((s) => s.manifests.map(key)),
-    );
-    const printedJson = printed.steps.flatMap((s) => s.manifests.map(manifestJson));
-    applied.forEach((body, i) => {
-      if (!runTime.has(key(body))) expect(body, key(body)).toEqual(printedJson[i]);
-    });
-  });
+  it.each([1, 2])(
+    'runs exactly the printed plan (%i repeat(s)): the same steps in order, the same objects step for step',
+    async (repeats) => {
+      await seed();
+      const outcome = await runOnFake(`plan-is-program-${repeats}`, { repeats });
+      expect(outcome.error).toBeUndefined();
+      const printed = buildKubePlan(outcome.plan, { platform: 'cluster' });
+      expect(outcome.executed).toEqual(printed.steps.map((s) => s.id));
+      // What reached the API server, apply by apply, is the printed manifests in the printed order.
+      const key = (o: { kind?: string; metadata?: { namespace?: string; name?: string } }) =>
+        `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+      const applied = outcome.requests.filter((r) => r.method === 'PATCH').map((r) => r.body ?? {});
+      expect(applied.map(key)).toEqual(printed.steps.flatMap((s) => s.manifests.map(key)));
+      // Byte for byte, except the load Jobs' run-time values (coordinated start, agent bundle).
+      const runTime = new Set(
+        printed.steps.filter((s) => s.run === 'load').flatMap((s) => s.manifests.map(key)),
+      );
+      const printedJson = printed.steps.flatMap((s) => s.manifests.map(manifestJson));
+      applied.forEach((body, i) => {
+        if (!runTime.has(key(body))) expect(body, key(body)).toEqual(printedJson[i]);
+      });
+    },
+  );
 });
 
 describe('runSuite on the cluster platform', () => {
