@@ -22,7 +22,6 @@ import {
 } from '../../../src/output/results-dir.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'meshbench-results-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('results directory', () => {
   it('stamps in UTC', () => {
@@ -86,10 +85,14 @@ function readOnlyMount(): string | undefined {
   } catch {
     return undefined;
   }
-  afterAll(() => execFileSync('umount', [at]));
   return at;
 }
 const readOnly = readOnlyMount();
+// One hook, in order: the mount must be gone before its folder can be removed.
+afterAll(() => {
+  if (readOnly) execFileSync('umount', [readOnly]);
+  rmSync(root, { recursive: true, force: true });
+});
 
 describe.skipIf(!readOnly)('an --out on a read-only file system (issue 11: it said ENOENT)', () => {
   it('names the read-only folder for an existing directory and for one it would create', async () => {
