@@ -103,6 +103,11 @@ describe('readResultFile', () => {
     expect([error.message, ...error.details].join('\n')).toMatch(message);
   });
 
+  it('keeps fields the schema does not list (a newer writer), instead of dropping them', async () => {
+    const r = await readResultFile(broken('extra.json', (x) => Object.assign(x.meta, { futureField: 42 }))());
+    expect((r.meta as unknown as { futureField: number }).futureField).toBe(42);
+  });
+
   it('reads a result without verdicts (a run cut short before them) as having none', async () => {
     const r = await readResultFile(
       broken('no-verdicts.json', (x) => Reflect.deleteProperty(x, 'verdicts'))(),

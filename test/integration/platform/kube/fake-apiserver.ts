@@ -367,13 +367,14 @@ export async function serveNodeFixtures(api: FakeApiServer, opts: { envoy?: bool
  * Plays the mesh for the preflight probe Jobs (`meshbench-preflight`): call from `onApply`. Answers each
  * probe the Job's MESHBENCH_PROBES lists as Istio ambient would — 200 for GET from the load namespace, an
  * Envoy RBAC 403 for another method or the outsider namespace — unless `policy: 'allows-post'` (the
- * waypoint lets POST through). Each answered probe counts in istio_requests_total of every waypoint pod
- * whose stats are served, unless `crossesWaypoint` is false (traffic that bypasses the waypoint).
+ * waypoint lets POST through). Each probe counts in istio_requests_total of the waypoint that carries it,
+ * as the mesh routes: the one of its service's namespace when that namespace has a waypoint Gateway,
+ * else `shared` (ns-1's); none when `crossesWaypoint` is false; always `shared` when `misroute` is set.
  */
 export function playProbeJob(
   api: FakeApiServer,
   obj: Obj,
-  opts: { policy?: 'enforced' | 'allows-post'; crossesWaypoint?: boolean } = {},
+  opts: { policy?: 'enforced' | 'allows-post'; crossesWaypoint?: boolean; misroute?: boolean } = {},
 ): boolean {
   if (obj.kind !== 'Job' || obj.metadata.name !== 'meshbench-preflight') return false;
   const ns = obj.metadata.namespace;
@@ -384,7 +385,13 @@ export function playProbeJob(
       ns === 'meshbench-preflight-outsider' || (p.method !== 'GET' && opts.policy !== 'allows-post');
     if (opts.crossesWaypoint !== false) {
       const service = new URL(p.url).hostname;
-      probeCounts.set(service, (probeCounts.get(service) ?? 0) + 1);
+      const serviceNs = service.split('.')[1];
+      const own = api.objects.has(
+        `/apis/gateway.networking.k8s.io/v1/namespaces/${serviceNs}/gateways/waypoint`,
+      );
+      const via = own && !opts.misroute ? serviceNs : 'ns-1';
+      const key = `${via}|${service}`;
+      probeCounts.set(key, (probeCounts.get(key) ?? 0) + 1);
     }
     return denied
       ? { id: p.id, status: 403, server: 'istio-envoy', body: 'RBAC: access denied' }
@@ -395,16 +402,25 @@ export function playProbeJob(
     body: `----- meshbench-probe-result-begin -----\n${JSON.stringify(answers)}\n----- meshbench-probe-result-end -----\n`,
   });
   for (const [path, entry] of api.raw) {
-    if (!path.endsWith(':15020/proxy/stats/prometheus')) continue;
+    const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/[^/]+:15020\/proxy\/stats\/prometheus$/.exec(path);
+    if (!m) continue;
     const base = statsBase.get(path) ?? String(entry.body);
     statsBase.set(path, base);
-    const lines = [...probeCounts].map(
-      ([service, n]) =>
-        `istio_requests_total{reporter="waypoint",source_workload_namespace="${ns}",destination_service="${service}",response_code="200"} ${n}`,
-    );
+    const lines = [...probeCounts]
+      .filter(([key]) => key.startsWith(`${m[1]}|`))
+      .map(
+        ([key, n]) =>
+          `istio_requests_total{reporter="waypoint",source_workload_namespace="${ns}",destination_service="${key.split('|')[1]}",response_code="200"} ${n}`,
+      );
     api.raw.set(path, { body: `${base}${lines.join('\n')}\n` });
   }
   return true;
 }
 const probeCounts = new Map<string, number>();
 const statsBase = new Map<string, string>();
+
+/** Forgets the probes counted so far (call when the waypoint pods' stats are served afresh). */
+export function resetProbeCounts(): void {
+  probeCounts.clear();
+  statsBase.clear();
+}

@@ -24,6 +24,7 @@ import {
   FakeApiServer,
   playProbeJob,
   putPod,
+  resetProbeCounts,
   seedIstioCluster,
   serveNodeFixtures,
 } from './fake-apiserver.ts';
@@ -54,7 +55,13 @@ afterAll(async () => {
 
 let probeBehaviour: Parameters<typeof playProbeJob>[2] = {};
 
+const NS2_WAYPOINT_STATS =
+  '/api/v1/namespaces/ns-2/pods/waypoint-5f4c7b9d8-q7wzn:15020/proxy/stats/prometheus';
+
 async function seed() {
+  // Every run starts from fresh waypoint pods: their counters, and the probes the fake counted, from 0.
+  resetProbeCounts();
+  api.raw.delete(NS2_WAYPOINT_STATS);
   const put = (path: string, obj: object) => api.put(path, obj);
   seedIstioCluster(api);
   putPod(api, 'istio-system', 'ztunnel-9hz5w', { app: 'ztunnel' });
@@ -77,9 +84,9 @@ async function seed() {
       putPod(api, 'ns-2', 'waypoint-5f4c7b9d8-q7wzn', {
         'gateway.networking.k8s.io/gateway-name': obj.metadata.name,
       });
-      api.raw.set('/api/v1/namespaces/ns-2/pods/waypoint-5f4c7b9d8-q7wzn:15020/proxy/stats/prometheus', {
-        body: '# TYPE envoy_server_live gauge\nenvoy_server_live 1\n',
-      });
+      // Its counters outlive a re-applied Gateway, as a running pod's do.
+      if (!api.raw.has(NS2_WAYPOINT_STATS))
+        api.raw.set(NS2_WAYPOINT_STATS, { body: '# TYPE envoy_server_live gauge\nenvoy_server_live 1\n' });
     }
     if (playProbeJob(api, obj, probeBehaviour)) return;
     if (obj.kind !== 'Job') return;
@@ -140,6 +147,21 @@ describe('the preflight probes on the cluster platform (issue 11)', () => {
       expect(result.variants[0].preflight.ok).toBe(false);
       // Nothing was measured on a variant that is not the suite's experiment.
       expect(result.variants[0].tenants).toEqual([]);
+    } finally {
+      probeBehaviour = {};
+    }
+  });
+
+  it("fails the path check when the probes cross another waypoint than the variant's", async () => {
+    probeBehaviour = { misroute: true };
+    try {
+      await seed();
+      const outcome = await runOnFake('misroute');
+      expect(outcome.exitCode).toBe(111);
+      const text = [outcome.error?.message, ...(outcome.error?.details ?? [])].join('\n');
+      // Dedicated: ns-2's probes went through ns-1's waypoint, so ns-2's own counted none of them.
+      expect(text).toMatch(/ns-2: traffic did not cross ns-2\/waypoint: its request counter grew by 0/);
+      expect(text).not.toMatch(/ns-1: traffic did not cross/);
     } finally {
       probeBehaviour = {};
     }
