@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { MeshbenchError } from '../errors.ts';
 import { histogramProblems, parseRunResult } from '../result/schema.ts';
+import { drainWithPauses } from './drain.ts';
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/types.ts';
 
 const FIX = 'give the result.json of a meshbench run, e.g. results/waypoint-sharing/<run>/result.json';
@@ -85,11 +86,6 @@ export async function readResultFile(file: string): Promise<RunResult> {
 }
 
 /** Decodes every histogram once, pausing for the event loop now and then (a 36 h run has 130k per tenant). */
-async function decodeEveryHistogram(result: RunResult): Promise<string[]> {
-  const steps = histogramProblems(result);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+function decodeEveryHistogram(result: RunResult): Promise<string[]> {
+  return drainWithPauses(histogramProblems(result));
 }

@@ -31,20 +31,24 @@ const strings = z.array(z.string());
  */
 const histogram = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'is not an encoded histogram');
 
-const scheduleSchema = z.object({
-  url: z.string(),
-  method: z.string(),
-  headers: z.record(z.string(), z.string()),
-  body: z.string().optional(),
+/** The plan's load (LoadPlan); every tenant's schedule (LoadSchedule) carries the same fields and more. */
+const loadPlanSchema = z.object({
   model: z.enum(['open', 'closed']),
   rate: z.number().positive().optional(),
   connections: z.number().int().positive(),
   durationMs: nonNegative,
-  startOffsetMs: nonNegative,
   warmupMs: nonNegative,
   timeoutMs: nonNegative,
   behindSchedule: z.enum(['catch-up', 'skip']),
   jitter: nonNegative,
+});
+
+const scheduleSchema = loadPlanSchema.extend({
+  url: z.string(),
+  method: z.string(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string().optional(),
+  startOffsetMs: nonNegative,
   workers: z.union([z.number().int().positive(), z.literal('auto')]).optional(),
   client: z.enum(['raw', 'undici']).optional(),
   thread: z.boolean().optional(),
@@ -296,16 +300,7 @@ const planSchema = z.object({
       startOffsetMs: nonNegative,
     }),
   ),
-  load: z.object({
-    model: z.enum(['open', 'closed']),
-    rate: z.number().positive().optional(),
-    connections: z.number().int().positive(),
-    durationMs: nonNegative,
-    warmupMs: nonNegative,
-    timeoutMs: nonNegative,
-    behindSchedule: z.enum(['catch-up', 'skip']),
-    jitter: nonNegative,
-  }),
+  load: loadPlanSchema,
   waypoint: waypointEnvelopeSchema,
   policy: policySchema.required(),
   variants: z.array(

@@ -22,6 +22,29 @@ function onlyRunDir(suite: string): string {
   return join(results, suite, dirs[0]);
 }
 
+/**
+ * `meshbench run` in its own process group (so a test can interrupt it as a terminal does: a signal to
+ * every process of the group), returned once the dedicated variant's load has run for `afterMs`.
+ */
+async function runUntilLoading(suite: string, tag: string, afterMs: number) {
+  const child = execa(process.execPath, [BIN, 'run', suite, '--results', results], {
+    cwd: ROOT,
+    detached: true,
+    reject: false,
+    env: { MESHBENCH_TEST_TAG: tag, FORCE_COLOR: '0' },
+    timeout: 120_000,
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const deadline = Date.now() + 60_000;
+  while (!/variant dedicated.*running/.test(stderr) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, afterMs));
+  return { child, stderr: () => stderr };
+}
+
 describe('meshbench run --platform local', () => {
   it('runs every variant and leaves result.json, reports and charts', async () => {
     const tag = newTag();
@@ -99,26 +122,11 @@ describe('meshbench run --platform local', () => {
         platforms: { local: { scale: 1 } },
       }),
     );
-    // Its own process group, interrupted as a terminal does: SIGINT to every process in the group.
-    const child = execa(process.execPath, [BIN, 'run', suite, '--results', results], {
-      cwd: ROOT,
-      detached: true,
-      reject: false,
-      env: { MESHBENCH_TEST_TAG: tag, FORCE_COLOR: '0' },
-      timeout: 120_000,
-    });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
     // Interrupt once load has run for a few seconds.
-    const deadline = Date.now() + 60_000;
-    while (!/variant dedicated.*running/.test(stderr) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 200));
-    await new Promise((r) => setTimeout(r, 5000));
+    const { child, stderr } = await runUntilLoading(suite, tag, 5000);
     process.kill(-child.pid!, 'SIGINT');
     const r = await child;
-    expect(r.exitCode, stderr).toBe(105);
+    expect(r.exitCode, stderr()).toBe(105);
     const dir = onlyRunDir('long');
     const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
     expect(result.meta.complete).toBe(false);
@@ -149,21 +157,7 @@ describe('meshbench run --platform local', () => {
         platforms: { local: { scale: 1 } },
       }),
     );
-    const child = execa(process.execPath, [BIN, 'run', suite, '--results', results], {
-      cwd: ROOT,
-      detached: true,
-      reject: false,
-      env: { MESHBENCH_TEST_TAG: tag, FORCE_COLOR: '0' },
-      timeout: 120_000,
-    });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const deadline = Date.now() + 60_000;
-    while (!/variant dedicated.*running/.test(stderr) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 200));
-    await new Promise((r) => setTimeout(r, 2000));
+    const { child, stderr } = await runUntilLoading(suite, tag, 2000);
     const layout = await detectCgroupLayout();
     const ours = () =>
       layout ? readdirSync(layout.cpuRoot).filter((n) => n.startsWith(`meshbench-${child.pid}-`)) : [];
@@ -172,8 +166,8 @@ describe('meshbench run --platform local', () => {
     await new Promise((r) => setTimeout(r, 50));
     process.kill(-child.pid!, 'SIGINT');
     const r = await child;
-    expect(r.exitCode, stderr).toBe(105);
-    expect(stderr).toContain('meshbench: forced exit');
+    expect(r.exitCode, stderr()).toBe(105);
+    expect(stderr()).toContain('meshbench: forced exit');
     const result = JSON.parse(readFileSync(join(onlyRunDir('forced'), 'result.json'), 'utf8'));
     expect(result.meta.complete).toBe(false);
     expect(result.meta.endedAt).toBeTypeOf('string');

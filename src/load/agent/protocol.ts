@@ -28,16 +28,23 @@ export function formatAgentResult(result: LoadResult): string {
   return `${RESULT_BEGIN}\n${JSON.stringify(shown)}\n${RESULT_END}\n`;
 }
 
-/** Finds the LoadResult in an agent's log; undefined when the markers are missing or incomplete. */
-export function parseAgentResult(log: string): LoadResult | undefined {
-  const begin = log.lastIndexOf(RESULT_BEGIN);
+/**
+ * The JSON a pod printed between two marker lines (the last such block of its log), so it can be found
+ * among any other output; undefined when the markers are missing, cut off, or the JSON does not parse.
+ */
+export function jsonBetweenMarkers(log: string, beginMarker: string, endMarker: string): unknown {
+  const begin = log.lastIndexOf(beginMarker);
   if (begin < 0) return undefined;
-  const end = log.indexOf(RESULT_END, begin);
+  const end = log.indexOf(endMarker, begin);
   if (end < 0) return undefined;
-  const json = log.slice(begin + RESULT_BEGIN.length, end).trim();
   try {
-    return JSON.parse(json) as LoadResult;
+    return JSON.parse(log.slice(begin + beginMarker.length, end).trim());
   } catch {
     return undefined;
   }
+}
+
+/** Finds the LoadResult in an agent's log; undefined when the markers are missing or incomplete. */
+export function parseAgentResult(log: string): LoadResult | undefined {
+  return jsonBetweenMarkers(log, RESULT_BEGIN, RESULT_END) as LoadResult | undefined;
 }

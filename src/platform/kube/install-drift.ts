@@ -10,8 +10,6 @@ import { waypointResources } from './manifests/waypoints.ts';
 
 type Resources = ReturnType<typeof waypointResources>;
 
-export { quantityValue };
-
 /** The waypoint resources the installed Istio renders, or undefined when the ConfigMap does not say. */
 export function installedWaypointResources(injector: KubeJson | undefined): Partial<Resources> | undefined {
   const text = (injector?.data as Record<string, string> | undefined)?.values;

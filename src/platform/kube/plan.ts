@@ -61,8 +61,8 @@ export interface KubeStep {
   run: StepRun;
   /** wait steps: what they wait for. */
   waits?: WaitTarget[];
-  /** apply steps that also delete meshbench Gateways of the namespaces not in this variant. */
-  prune?: { gatewaysIn: string[] };
+  /** apply steps that also delete the meshbench Gateways in `gatewaysIn` that are not in `keep`. */
+  prune?: { gatewaysIn: string[]; keep: Array<{ namespace: string; name: string }> };
   /** The variant (and repeat) this step belongs to, for variant and load steps. */
   variant?: string;
   description: string;
@@ -112,6 +112,11 @@ export const AGENT_BUNDLE_PLACEHOLDER: AgentBundleData = {
   },
   gzipped: {},
 };
+
+/** A variant's steps are tagged by its name, and by its repeat when the suite repeats (`name#N`). */
+export function variantTag(plan: Pick<RunPlan, 'repeats'>, name: string, repeat: number): string {
+  return plan.repeats > 1 ? `${name}#${repeat}` : name;
+}
 
 export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
   const platform = opts.platform;
@@ -270,14 +275,17 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
   });
 
   for (const v of plan.variants) {
-    const tag = plan.repeats > 1 ? `${v.name}#${v.repeat}` : v.name;
+    const tag = variantTag(plan, v.name, v.repeat);
     const t = v.topology;
     const gateways = t.waypoints.map((w) => `${w.namespace}/${w.name}`);
     step({
       id: `${tag}-waypoints`,
       phase: 'variant',
       run: 'apply',
-      prune: { gatewaysIn: namespaces },
+      prune: {
+        gatewaysIn: namespaces,
+        keep: t.waypoints.map((w) => ({ namespace: w.namespace, name: w.name })),
+      },
       variant: tag,
       description: gateways.length
         ? `Apply waypoints ${gateways.join(', ')} and delete meshbench Gateways not in this variant`

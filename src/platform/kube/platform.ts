@@ -28,6 +28,7 @@ import {
   type KubePlan,
   type KubeStep,
   type StepRun,
+  variantTag,
   WAIT_TIMEOUTS,
   type WaitTarget,
 } from './plan.ts';
@@ -138,7 +139,7 @@ export class KubePlatform implements Platform {
     const { plan } = this.need();
     const n = (this.appliedTimes.get(topology.variant) ?? 0) + 1;
     this.appliedTimes.set(topology.variant, n);
-    return plan.repeats > 1 ? `${topology.variant}#${n}` : topology.variant;
+    return variantTag(plan, topology.variant, n);
   }
 
   private stepsOf(tag: string, run: StepRun): KubeStep[] {
@@ -182,14 +183,12 @@ export class KubePlatform implements Platform {
         const client = this.connected();
         this.touched = true;
         for (const m of step.manifests) await client.apply(m);
-        if (step.prune) {
-          const variant = this.plan?.variants.find((v) => this.tagOfVariant(v) === step.variant);
+        if (step.prune)
           await deleteStaleGateways(client, {
             namespaces: step.prune.gatewaysIn,
-            keep: variant?.topology.waypoints ?? [],
+            keep: step.prune.keep,
             log: this.log,
           });
-        }
         break;
       }
       case 'cleanup': {
@@ -212,10 +211,6 @@ export class KubePlatform implements Platform {
         return;
     }
     this.executed.push(step.id);
-  }
-
-  private tagOfVariant(v: { name: string; repeat: number }): string {
-    return this.plan && this.plan.repeats > 1 ? `${v.name}#${v.repeat}` : v.name;
   }
 
   private connected(): KubeClient {

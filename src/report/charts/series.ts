@@ -1,6 +1,7 @@
 /** Per-second series for charts, merged across repeats by second (pure). */
 import { mergeEncoded, percentileMs } from '../../metrics/histogram.ts';
 import type { RunResult } from '../../result/types.ts';
+import { drainWithPauses } from '../drain.ts';
 
 export interface SecondPoint {
   /** Seconds since the variant's load started (tenant offset added). */
@@ -93,18 +94,11 @@ export async function collectTenantSeconds(
   lines: ReadonlyArray<{ variant: string; tenant: string }>,
 ): Promise<Map<string, SecondPoint[]>> {
   const out = new Map<string, SecondPoint[]>();
-  let steps = 0;
-  for (const { variant, tenant } of lines) {
-    const gen = tenantSecondsSteps(result, variant, tenant);
-    for (;;) {
-      const next = gen.next();
-      if (next.done) {
-        out.set(secondsKey(variant, tenant), next.value);
-        break;
-      }
-      if (++steps % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
+  for (const { variant, tenant } of lines)
+    out.set(
+      secondsKey(variant, tenant),
+      await drainWithPauses(tenantSecondsSteps(result, variant, tenant), 64),
+    );
   return out;
 }
 

@@ -5,6 +5,7 @@
  */
 import { Job } from 'kubernetes-models/batch/v1';
 import { Namespace } from 'kubernetes-models/v1';
+import { jsonBetweenMarkers } from '../../../load/agent/protocol.ts';
 import { OUTSIDER_NAMESPACE } from '../../../topology/preflight.ts';
 import { IMAGES } from '../istio-version.ts';
 import { buildHeaderSecret, splitHeaders } from './load.ts';
@@ -122,14 +123,6 @@ export function buildProbeObjects(input: {
 
 /** The answers between the markers of a probe pod's log; undefined when they are missing or cut off. */
 export function parseProbeAnswers(log: string): ProbeAnswer[] | undefined {
-  const begin = log.lastIndexOf(PROBE_RESULT_BEGIN);
-  if (begin < 0) return undefined;
-  const end = log.indexOf(PROBE_RESULT_END, begin);
-  if (end < 0) return undefined;
-  try {
-    const parsed = JSON.parse(log.slice(begin + PROBE_RESULT_BEGIN.length, end).trim());
-    return Array.isArray(parsed) ? (parsed as ProbeAnswer[]) : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = jsonBetweenMarkers(log, PROBE_RESULT_BEGIN, PROBE_RESULT_END);
+  return Array.isArray(parsed) ? (parsed as ProbeAnswer[]) : undefined;
 }

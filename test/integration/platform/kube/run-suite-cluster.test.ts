@@ -131,55 +131,46 @@ async function runOnFake(name: string, opts: { repeats?: number } = {}) {
   });
 }
 
+/** A run on the fake with the mesh misbehaving as `behaviour` says; the outcome and its error's text. */
+async function runWithProbes(name: string, behaviour: NonNullable<typeof probeBehaviour>) {
+  probeBehaviour = behaviour;
+  try {
+    await seed();
+    const outcome = await runOnFake(name);
+    return { outcome, text: [outcome.error?.message, ...(outcome.error?.details ?? [])].join('\n') };
+  } finally {
+    probeBehaviour = {};
+  }
+}
+
 describe('the preflight probes on the cluster platform (issue 11)', () => {
   it('stops the run with exit 111 naming the probe when the waypoint lets POST through', async () => {
-    probeBehaviour = { policy: 'allows-post' };
-    try {
-      await seed();
-      const outcome = await runOnFake('broken-policy');
-      expect(outcome.exitCode).toBe(111);
-      expect(outcome.error?.code).toBe('PREFLIGHT_FAILED');
-      const text = [outcome.error?.message, ...(outcome.error?.details ?? [])].join('\n');
-      expect(text).toMatch(
-        /ns-1: probe denied-method \(POST from meshbench-load\) expected 403 from the waypoint, got 200/,
-      );
-      const result = JSON.parse(await readFile(join(outcome.dir, 'result.json'), 'utf8'));
-      expect(result.variants[0].preflight.ok).toBe(false);
-      // Nothing was measured on a variant that is not the suite's experiment.
-      expect(result.variants[0].tenants).toEqual([]);
-    } finally {
-      probeBehaviour = {};
-    }
+    const { outcome, text } = await runWithProbes('broken-policy', { policy: 'allows-post' });
+    expect(outcome.exitCode).toBe(111);
+    expect(outcome.error?.code).toBe('PREFLIGHT_FAILED');
+    expect(text).toMatch(
+      /ns-1: probe denied-method \(POST from meshbench-load\) expected 403 from the waypoint, got 200/,
+    );
+    const result = JSON.parse(await readFile(join(outcome.dir, 'result.json'), 'utf8'));
+    expect(result.variants[0].preflight.ok).toBe(false);
+    // Nothing was measured on a variant that is not the suite's experiment.
+    expect(result.variants[0].tenants).toEqual([]);
   });
 
   it("fails the path check when the probes cross another waypoint than the variant's", async () => {
-    probeBehaviour = { misroute: true };
-    try {
-      await seed();
-      const outcome = await runOnFake('misroute');
-      expect(outcome.exitCode).toBe(111);
-      const text = [outcome.error?.message, ...(outcome.error?.details ?? [])].join('\n');
-      // Dedicated: ns-2's probes went through ns-1's waypoint, so ns-2's own counted none of them.
-      expect(text).toMatch(/ns-2: traffic did not cross ns-2\/waypoint: its request counter grew by 0/);
-      expect(text).not.toMatch(/ns-1: traffic did not cross/);
-    } finally {
-      probeBehaviour = {};
-    }
+    const { outcome, text } = await runWithProbes('misroute', { misroute: true });
+    expect(outcome.exitCode).toBe(111);
+    // Dedicated: ns-2's probes went through ns-1's waypoint, so ns-2's own counted none of them.
+    expect(text).toMatch(/ns-2: traffic did not cross ns-2\/waypoint: its request counter grew by 0/);
+    expect(text).not.toMatch(/ns-1: traffic did not cross/);
   });
 
   it('fails the path check when the probes never reach the waypoint', async () => {
-    probeBehaviour = { crossesWaypoint: false };
-    try {
-      await seed();
-      const outcome = await runOnFake('bypass');
-      expect(outcome.exitCode).toBe(111);
-      const text = [outcome.error?.message, ...(outcome.error?.details ?? [])].join('\n');
-      expect(text).toMatch(
-        /ns-1: traffic did not cross ns-1\/waypoint: its request counter grew by 0, the probes alone account for 3/,
-      );
-    } finally {
-      probeBehaviour = {};
-    }
+    const { outcome, text } = await runWithProbes('bypass', { crossesWaypoint: false });
+    expect(outcome.exitCode).toBe(111);
+    expect(text).toMatch(
+      /ns-1: traffic did not cross ns-1\/waypoint: its request counter grew by 0, the probes alone account for 3/,
+    );
   });
 });
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   installedWaypointResources,
-  quantityValue,
   waypointResourceDrift,
 } from '../../../../src/platform/kube/install-drift.ts';
-import { waypointEnvelopeSchema } from '../../../../src/topology/schema.ts';
+import { quantityValue, waypointEnvelopeSchema } from '../../../../src/topology/schema.ts';
 
 describe('installed waypoint resources against the suite (Istio < 1.26)', () => {
   it('compares quantities by value, not by spelling', () => {
