@@ -4,14 +4,19 @@
  */
 import { type Finding, explainRun } from '../analysis/explain.ts';
 import { comparePublished } from '../analysis/published.ts';
-import type { RunSummary, TenantSummary, VariantSummary } from '../analysis/summary-types.ts';
+import type { RunSummary } from '../analysis/summary-types.ts';
 import type { RunResult, Verdict } from '../result/types.ts';
 import type { RenderedChart } from './charts/render.ts';
+import { buildErrorTable } from './error-table.ts';
 import { escapeHtml as h } from './escape.ts';
-import { fmtActual, fmtCores, fmtMs, fmtNum, fmtPct, fmtSpread } from './format.ts';
-import { latencyRows } from './latency-rows.ts';
 import { PUBLISHED_COLUMNS, PUBLISHED_HEADING, publishedCells } from './published-table.ts';
 import { runFacts } from './run-facts.ts';
+import { buildSummaryTable, type SummaryTable, tenantBlockRows } from './summary-table.ts';
+import { left, type PlainTable, right, type TableColumn } from './table-model.ts';
+import { VERDICT_COLUMNS, verdictOutcome, verdictRows } from './verdict-table.ts';
+import { buildWaypointTable } from './waypoint-table.ts';
+
+const BANNER_CLASS = { none: 'warn', pass: 'pass', fail: 'fail' } as const;
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
@@ -34,41 +39,28 @@ ul.findings{padding-left:20px}ul.findings li{margin:3px 0}
 .sev.limit{color:#a50e0e}.sev.warning{color:#8a4b00}
 `;
 
-type Row = [string, (t: TenantSummary, v: VariantSummary) => string];
+/** Left-aligned columns after the first (which the CSS aligns already) get class "l". */
+function alignClass(columns: readonly TableColumn[], i: number): string {
+  return i > 0 && columns[i].align === 'left' ? ' class="l"' : '';
+}
 
-const SIDE_BY_SIDE: Row[] = [
-  ['requests', (t) => String(t.merged.requests.completed)],
-  ...latencyRows({
-    intended: ['avg', 'p50', 'p90', 'p99', 'p999', 'max'],
-    actual: ['avg', 'p50', 'p99'],
-  }).map((r): Row => [r.label, (t) => r.cell(t)]),
-  ['errors', (t) => fmtPct(t.merged.errors.rate) + fmtSpread(t.spread['errors.rate'], fmtPct)],
-  [
-    'achieved rps',
-    (t) => `${fmtNum(t.merged.rps.achieved, 1)}${t.merged.rps.target ? ` of ${t.merged.rps.target}` : ''}`,
-  ],
-  ['schedule lag p99 (ms)', (t) => fmtMs(t.merged.scheduleLag.p99Ms)],
-  [
-    'waypoint CPU avg / max (cores)',
-    (t, v) => {
-      const w = v.waypoints.find((x) => x.component === t.waypoint);
-      return w ? `${fmtCores(w.merged.avgCores)} / ${fmtCores(w.merged.maxCores)}` : '—';
-    },
-  ],
-];
+/** A table with every cell escaped. */
+function htmlTable(t: PlainTable, attrs = ''): string {
+  const cls = (i: number) => alignClass(t.columns, i);
+  const head = t.columns.map((c, i) => `<th${cls(i)}>${h(c.label)}</th>`).join('');
+  const rows = t.rows.map((r) => `<tr>${r.map((x, i) => `<td${cls(i)}>${h(x)}</td>`).join('')}</tr>`);
+  return `<table${attrs}><tr>${head}</tr>${rows.join('')}</table>`;
+}
 
-function tenantTables(summary: RunSummary): string {
-  return summary.tenants
-    .map((tenant) => {
-      const head = `<tr><th>${h(tenant)}</th>${summary.variants.map((v) => `<th>${h(v.name)}</th>`).join('')}</tr>`;
-      const rows = SIDE_BY_SIDE.map(([label, cell]) => {
-        const cells = summary.variants.map((v) => {
-          const t = v.tenants.find((x) => x.tenant === tenant);
-          return `<td>${t ? h(cell(t, v)) : 'not measured'}</td>`;
-        });
-        return `<tr><td>${h(label)}</td>${cells.join('')}</tr>`;
-      });
-      return `<h3>Tenant ${h(tenant)}</h3>\n<table class="tenant">${head}${rows.join('')}</table>`;
+/** A table per tenant, a column per variant. */
+function tenantTables(table: SummaryTable): string {
+  return table.tenants
+    .map(({ tenant, columns }) => {
+      const t = {
+        columns: [left(tenant), ...columns.map((c) => right(c.variant))],
+        rows: tenantBlockRows(table, columns),
+      };
+      return `<h3>Tenant ${h(tenant)}</h3>\n${htmlTable(t, ' class="tenant"')}`;
     })
     .join('\n');
 }
@@ -107,43 +99,23 @@ function findingsSection(findings: readonly Finding[], summary: RunSummary): str
 
 function verdictTable(verdicts: readonly Verdict[]): string {
   if (verdicts.length === 0) return '<p class="muted">This suite has no thresholds.</p>';
-  const rows = verdicts.map(
+  const head = VERDICT_COLUMNS.map((c, i) => `<th${alignClass(VERDICT_COLUMNS, i)}>${h(c.label)}</th>`);
+  const rows = verdictRows(verdicts).map(
     (v) =>
       `<tr class="${v.pass ? 'pass' : 'fail'}"><td>${v.pass ? 'PASS' : 'FAIL'}</td><td class="l"><code>${h(v.key)}</code>: <code>${h(v.expression)}</code></td>` +
-      `<td class="l">${h(v.selector.variant ?? '*')}</td><td class="l">${h(v.selector.tenant ?? '*')}</td><td>${h(fmtActual(v.actual))}</td><td class="l">${h(v.note ?? '')}</td></tr>`,
+      `<td class="l">${h(v.variant)}</td><td class="l">${h(v.tenant)}</td><td>${h(v.actual)}</td><td class="l">${h(v.note)}</td></tr>`,
   );
-  return `<table id="verdicts"><tr><th></th><th class="l">threshold</th><th class="l">variant</th><th class="l">tenant</th><th>actual</th><th class="l">note</th></tr>${rows.join('')}</table>`;
+  return `<table id="verdicts"><tr>${head.join('')}</tr>${rows.join('')}</table>`;
 }
 
 function waypointTable(summary: RunSummary): string {
-  const rows = summary.variants.flatMap((v) =>
-    v.waypoints.map(
-      (w) =>
-        `<tr><td>${h(v.name)}</td><td class="l">${h(w.component)}</td><td class="l">${h(w.tenants.join(', '))}</td>` +
-        `<td>${fmtCores(w.merged.avgCores)}</td><td>${fmtCores(w.merged.maxCores)}</td><td>${w.limitCores ?? '—'}</td>` +
-        `<td>${w.merged.throttledRatio === undefined ? '—' : fmtPct(w.merged.throttledRatio)}</td><td>${w.merged.overflow}</td>` +
-        `<td class="l">${h(w.enforcement ?? '')}</td></tr>`,
-    ),
-  );
-  if (!rows.length) return '<p class="muted">No waypoint was sampled.</p>';
-  return `<table><tr><th>variant</th><th class="l">waypoint</th><th class="l">serves</th><th>avg cores</th><th>max cores</th><th>limit</th><th>throttled</th><th>overflows</th><th class="l">limit enforced by</th></tr>${rows.join('')}</table>`;
+  const t = buildWaypointTable(summary);
+  return t.rows.length ? htmlTable(t) : '<p class="muted">No waypoint was sampled.</p>';
 }
 
 function errorTable(summary: RunSummary): string {
-  const rows = summary.variants.flatMap((v) =>
-    v.tenants
-      .filter((t) => t.merged.errors.count > 0 || t.merged.requests.skipped > 0)
-      .map(
-        (t) =>
-          `<tr><td>${h(v.name)}</td><td class="l">${h(t.tenant)}</td><td class="l">${h(
-            Object.entries(t.merged.errors.byClass)
-              .map(([k, n]) => `${k} ${n}`)
-              .join(', '),
-          )}</td><td>${t.merged.requests.skipped}</td></tr>`,
-      ),
-  );
-  if (!rows.length) return '<p class="muted">No errors.</p>';
-  return `<table><tr><th>variant</th><th class="l">tenant</th><th class="l">errors by class</th><th>skipped</th></tr>${rows.join('')}</table>`;
+  const t = buildErrorTable(summary);
+  return t.rows.length ? htmlTable(t) : '<p class="muted">No errors.</p>';
 }
 
 export function buildReportHtml(input: {
@@ -154,13 +126,9 @@ export function buildReportHtml(input: {
 }): string {
   const { result, summary, verdicts, charts } = input;
   const f = runFacts(result);
-  const failed = verdicts.filter((v) => !v.pass).length;
-  const banner =
-    verdicts.length === 0
-      ? '<div class="banner warn">No thresholds</div>'
-      : failed
-        ? `<div class="banner fail">${failed} of ${verdicts.length} thresholds failed</div>`
-        : `<div class="banner pass">All ${verdicts.length} thresholds passed</div>`;
+  const outcome = verdictOutcome(verdicts);
+  const banner = `<div class="banner ${BANNER_CLASS[outcome.status]}">${h(outcome.text.charAt(0).toUpperCase() + outcome.text.slice(1))}</div>`;
+  const table = buildSummaryTable(summary);
   const meta: Array<[string, string | undefined]> = [
     ['run', f.id],
     ['platform', f.platform],
@@ -181,9 +149,7 @@ export function buildReportHtml(input: {
     (c) =>
       `<figure><img src="data:image/png;base64,${c.png.toString('base64')}" width="${c.width}" height="${c.height}" alt="${h(c.title)}"><figcaption>${h(c.title)}</figcaption></figure>`,
   );
-  const variantErrors = summary.variants.flatMap((v) =>
-    v.errors.map((e) => `<li>${h(v.name)}: ${h(e)}</li>`),
-  );
+  const variantErrors = table.failures.map((e) => `<li>${h(e)}</li>`);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -200,7 +166,7 @@ export function buildReportHtml(input: {
 ${banner}
 ${f.complete ? '' : `<div class="banner warn">Incomplete run${f.abort ? `: ${h(f.abort)}` : ''} — the figures cover what was measured.</div>`}
 <h2>Summary per tenant</h2>
-${tenantTables(summary)}
+${tenantTables(table)}
 ${publishedSection(result, summary)}<h2 id="why">What limited the run</h2>
 ${findingsSection(explainRun(result, summary), summary)}
 <h2>Thresholds</h2>

@@ -36,6 +36,8 @@ export function fmtLatency(t: TenantSummary, from: LatencyFrom, stat: LatencySta
 }
 
 export interface LatencyRow {
+  from: LatencyFrom;
+  stat: LatencyStat;
   /** e.g. 'p99 (ms, intended start)', 'avg (ms, actual start · Fortio)'. */
   label: string;
   cell: (t: TenantSummary) => string;
@@ -45,6 +47,8 @@ export interface LatencyRow {
 export function latencyRows(stats: Record<LatencyFrom, LatencyStat[]>): LatencyRow[] {
   return (['intended', 'actual'] as const).flatMap((from) =>
     stats[from].map((stat) => ({
+      from,
+      stat,
       label: `${STAT[stat].label} (ms, ${LATENCY_FROM[from]})`,
       cell: (t: TenantSummary) => fmtLatency(t, from, stat),
     })),

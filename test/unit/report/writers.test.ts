@@ -75,23 +75,33 @@ describe('writer content', () => {
       '| ns-2 | shared | intended start | 45.72 | 40.16 | 76.42 | 126.2 | 213.6 | 382.5 |\n' +
         '| ns-2 | shared | actual start · Fortio | 44.23 | 38.69 | 74.88 | 124.8 | 212.6 | 381.2 |',
     );
+    // report.html shows the same six statistics from each start as summary.md (it used to stop at p99 for the actual start).
     const html = buildReportHtml({ ...input, charts: [] });
     const ns2 = html.slice(html.indexOf('<h3>Tenant ns-2</h3>'));
     expect(ns2).toContain(
       '<tr><td>max (ms, intended start)</td><td>206.3</td><td>382.5</td></tr>' +
         '<tr><td>avg (ms, actual start · Fortio)</td><td>30.41</td><td>44.23</td></tr>' +
         '<tr><td>p50 (ms, actual start · Fortio)</td><td>28.46</td><td>38.69</td></tr>' +
-        '<tr><td>p99 (ms, actual start · Fortio)</td><td>66.69</td><td>124.8</td></tr>',
+        '<tr><td>p90 (ms, actual start · Fortio)</td><td>45.05</td><td>74.88</td></tr>' +
+        '<tr><td>p99 (ms, actual start · Fortio)</td><td>66.69</td><td>124.8</td></tr>' +
+        '<tr><td>p99.9 (ms, actual start · Fortio)</td><td>106.0</td><td>212.6</td></tr>' +
+        '<tr><td>max (ms, actual start · Fortio)</td><td>206.2</td><td>381.2</td></tr>',
     );
   });
 
   it('marks a partial tenant once, on its first figure', () => {
     const r = structuredClone(result);
     r.variants[1].tenants[0].load.incomplete = true;
-    const lines = formatSummaryTable(buildReporterInput(r).summary).split('\n');
+    const i = buildReporterInput(r);
+    const lines = formatSummaryTable(i.summary).split('\n');
     expect(lines.filter((l) => l.includes('(partial)'))).toEqual([
       expect.stringMatching(/^ {2}avg \(ms, intended start\)\s+30\.07\s+59\.92 \(partial\)$/),
     ]);
+    // report.html marks it too (it did not), on its first figure; summary.md on the variant of each row.
+    const html = buildReportHtml({ ...i, charts: [] });
+    expect(html.match(/\(partial\)/g)).toHaveLength(1);
+    expect(html).toContain('<tr><td>requests</td><td>17550</td><td>17550 (partial)</td></tr>');
+    expect(buildSummaryMarkdown(i)).toContain('| ns-1 | shared (partial) | 17550 |');
   });
 
   it('shows the calibration sentence in the terminal header, summary.md and the run facts of report.html', () => {
@@ -117,8 +127,11 @@ describe('writer content', () => {
     expect(buildReportHtml({ ...input, charts: [] })).not.toContain('<dt>calibration</dt>');
   });
 
-  it('requests never sent (the engine fell behind) show in the terminal table and summary.md, only when there are some', () => {
+  it('requests never sent (the engine fell behind) show in every summary table, only when there are some', () => {
     expect(formatSummaryTable(input.summary)).not.toContain('not sent');
+    // (The errors-by-class tables of summary.md and report.html always have the column.)
+    expect(buildSummaryMarkdown(input)).not.toContain('| errors | not sent (skipped) |');
+    expect(buildReportHtml({ ...input, charts: [] })).not.toContain('<td>not sent (skipped)</td>');
     const r = structuredClone(result);
     const shared = r.variants.find((v) => v.name === 'shared')!;
     shared.tenants.find((t) => t.tenant === 'ns-1')!.load.outcomes.skipped = 7042;
@@ -127,7 +140,14 @@ describe('writer content', () => {
       .split('\n')
       .find((l) => l.includes('not sent (skipped)'));
     expect(line).toMatch(/not sent \(skipped\)\s+0\s+7042/);
-    expect(buildSummaryMarkdown(behind)).toContain('| ns-1 | shared | — | 7042 |');
+    const md = buildSummaryMarkdown(behind);
+    expect(md).toContain('| ns-1 | shared | 17550 | 0% | 7042 | 650 / 650 |');
+    expect(md).toContain('| ns-1 | shared | — | 7042 |');
+    const html = buildReportHtml({ ...behind, charts: [] });
+    expect(html).toContain('<tr><td>not sent (skipped)</td><td>0</td><td>7042</td></tr>');
+    expect(html).toContain(
+      '<tr><td>ns-1</td><td class="l">shared</td><td class="l">—</td><td>7042</td></tr>',
+    );
   });
 
   it('junit.xml has one test case per verdict and failures carry the actual value', () => {
@@ -141,13 +161,20 @@ describe('writer content', () => {
     expect(xml).toMatch(/<failure type="threshold" message="actual 0\.3\d+ does not satisfy rate&lt;0\.01">/);
   });
 
-  it('summary.md reports the failed thresholds in its headline', () => {
-    expect(buildSummaryMarkdown(withFailure()).split('\n')[0]).toBe(
-      '## meshbench · waypoint-sharing — ❌ 1 of 10 thresholds failed',
+  it('summary.md and report.html count verdicts in their headline, as the terminal does', () => {
+    // 5 thresholds give 10 verdicts (one per variant and tenant selected): "1 of 10 thresholds" was wrong.
+    const failing = withFailure();
+    expect(failing.result.plan.thresholds).toHaveLength(5);
+    expect(buildSummaryMarkdown(failing).split('\n')[0]).toBe(
+      '## meshbench · waypoint-sharing — ❌ 1 of 10 threshold verdicts failed',
     );
     expect(buildSummaryMarkdown(input).split('\n')[0]).toBe(
-      '## meshbench · waypoint-sharing — ✅ all 8 thresholds passed',
+      '## meshbench · waypoint-sharing — ✅ all 8 threshold verdicts passed',
     );
+    expect(buildReportHtml({ ...failing, charts: [] })).toContain(
+      '<div class="banner fail">1 of 10 threshold verdicts failed</div>',
+    );
+    expect(formatVerdictTable(failing.verdicts)).toMatch(/\n1 of 10 threshold verdicts failed\n$/);
   });
 
   it('writes one Fortio file per variant × tenant, with repeats in the name when there are several', () => {
