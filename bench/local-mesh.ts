@@ -12,6 +12,7 @@ import type { Sample } from '../src/platform/types.ts';
 import { buildSchedules } from '../src/run/run-suite.ts';
 import { parseDuration } from '../src/suite/duration.ts';
 import { expandSuite } from '../src/suite/expand.ts';
+import { planEnvelope } from '../src/suite/plan.ts';
 import { readSuite } from '../src/suite/read-suite.ts';
 
 const { values, positionals } = parseArgs({
@@ -38,7 +39,7 @@ process.on('SIGINT', () => void platform.down().then(() => process.exit(130)));
 try {
   await platform.up(plan);
   log(
-    `up in ${Date.now() - t0} ms; scale ${plan.scale}: ${plan.load.rate} rps × ${plan.load.connections} conns per tenant, waypoint ${JSON.stringify(plan.waypoint)}`,
+    `up in ${Date.now() - t0} ms; scale ${plan.scale}: ${plan.load.rate} rps × ${plan.load.connections} conns per tenant, waypoint ${JSON.stringify(planEnvelope(plan))}`,
   );
   for (const variant of plan.variants) {
     await platform.apply(variant.topology);

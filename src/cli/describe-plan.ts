@@ -1,7 +1,17 @@
 /** A human summary of a RunPlan (pure): tenants, load, variants and their waypoints, thresholds. */
 import { formatDuration } from '../suite/duration.ts';
-import type { RunPlan } from '../suite/plan.ts';
+import { planEnvelope, type RunPlan } from '../suite/plan.ts';
+import type { WaypointEnvelope } from '../topology/schema.ts';
 import { waypointFor } from '../topology/model.ts';
+
+function describeEnvelope(w: WaypointEnvelope | undefined): string {
+  if (!w) return 'Waypoint envelope: none (no variant has a waypoint)';
+  const requests =
+    w.cpuRequest || w.memoryRequest
+      ? ` (Kubernetes requests ${w.cpuRequest ?? '—'} CPU, ${w.memoryRequest ?? '—'})`
+      : '';
+  return `Waypoint envelope: ${w.cpuLimit} CPU, ${w.memoryLimit}${requests}, connections ${w.maxConnections}, pending ${w.maxPendingRequests}, requests ${w.maxRequests}, Istio behaviour ${w.istioBehaviour}`;
+}
 
 export function describePlan(plan: RunPlan): string {
   const l = plan.load;
@@ -9,7 +19,7 @@ export function describePlan(plan: RunPlan): string {
     `Suite ${plan.suite.name} on ${plan.platform}${plan.scale !== 1 ? ` (scale ${plan.scale})` : ''}`,
     plan.suite.description ? `  ${plan.suite.description}` : '',
     `Load per tenant: ${l.model} loop, ${l.rate ?? 'max'} req/s over ${l.connections} connections for ${formatDuration(l.durationMs)} (warm-up ${formatDuration(l.warmupMs)}, timeout ${formatDuration(l.timeoutMs)}, ${l.behindSchedule})`,
-    `Waypoint envelope: ${plan.waypoint.cpuLimit} CPU, ${plan.waypoint.memoryLimit}, connections ${plan.waypoint.maxConnections}, pending ${plan.waypoint.maxPendingRequests}, requests ${plan.waypoint.maxRequests}, Istio behaviour ${plan.waypoint.istioBehaviour}`,
+    describeEnvelope(planEnvelope(plan)),
     `Policy: allow ${plan.policy.methods.join(', ')} from ${plan.policy.sourceNamespaces.join(', ')}`,
     'Tenants:',
     ...plan.tenants.map(

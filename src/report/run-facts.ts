@@ -1,6 +1,7 @@
 /** One-line facts about a run for report headers (pure). */
 import { describeCalibration } from '../result/calibration.ts';
 import type { RunResult } from '../result/types.ts';
+import { planEnvelope } from '../suite/plan.ts';
 
 export interface RunFacts {
   suite: string;
@@ -26,7 +27,7 @@ export interface RunFacts {
 export function runFacts(result: RunResult): RunFacts {
   const { meta, plan } = result;
   const l = plan.load;
-  const w = plan.waypoint;
+  const w = planEnvelope(plan);
   return {
     suite: meta.suite.name,
     description: meta.suite.description,
@@ -43,9 +44,10 @@ export function runFacts(result: RunResult): RunFacts {
       `${l.durationMs / 1000} s (${l.warmupMs / 1000} s warm-up), timeout ${l.timeoutMs / 1000} s` +
       (plan.scale !== 1 ? `, scale ${plan.scale}` : ''),
     stagger: plan.tenants.map((t) => `${t.name} +${t.startOffsetMs / 1000} s`).join(', '),
-    waypoint:
-      `${w.cpuLimit} cores, max connections ${w.maxConnections}, pending ${w.maxPendingRequests}, ` +
-      `requests ${w.maxRequests}, Istio behaviour ${w.istioBehaviour}`,
+    waypoint: w
+      ? `${w.cpuLimit} cores, max connections ${w.maxConnections}, pending ${w.maxPendingRequests}, ` +
+        `requests ${w.maxRequests}, Istio behaviour ${w.istioBehaviour}`
+      : 'none (no variant has a waypoint)',
     calibration: meta.calibration ? describeCalibration(meta.calibration) : undefined,
     repeats: Math.max(1, ...result.variants.map((v) => v.repeat)),
     notes: meta.notes,

@@ -10,13 +10,8 @@ import { z } from 'zod';
 import { METRICS, type MetricName } from '../suite/threshold-grammar.ts';
 import { decodeHistogram } from '../metrics/histogram.ts';
 import type { RunResult } from './types.ts';
-import {
-  kubePlatformSchema,
-  PLATFORMS,
-  policySchema,
-  publishedFigureSchema,
-  waypointEnvelopeSchema,
-} from '../suite/schema.ts';
+import { kubePlatformSchema, PLATFORMS, policySchema, publishedFigureSchema } from '../suite/schema.ts';
+import { resolvedEnvelopeSchema } from '../topology/schema.ts';
 import { BOOKINFO_SERVICES } from '../topology/model.ts';
 
 const count = z.number().int().nonnegative();
@@ -244,7 +239,7 @@ const topologySchema = z.object({
   variant: z.string(),
   kind: variantKind,
   namespaces: strings,
-  waypoints: z.array(waypointRef.extend({ admits: strings, envelope: waypointEnvelopeSchema })),
+  waypoints: z.array(waypointRef.extend({ admits: strings, envelope: resolvedEnvelopeSchema })),
   bindings: z.array(
     z.object({ namespace: z.string(), service: z.enum(BOOKINFO_SERVICES), waypoint: waypointRef.nullable() }),
   ),
@@ -301,7 +296,7 @@ const planSchema = z.object({
     }),
   ),
   load: loadPlanSchema,
-  waypoint: waypointEnvelopeSchema,
+  // Older files also carry plan.waypoint, a copy of every waypoint's envelope; it is not read.
   policy: policySchema.required(),
   variants: z.array(
     z.object({ name: z.string(), repeat: z.number().int().positive(), topology: topologySchema }),

@@ -3,7 +3,8 @@ import { quantityValue } from '../topology/schema.ts';
 import { buildTopology } from '../topology/build.ts';
 import type { LoadPlan, RunPlan, TenantPlan, VariantPlan } from './plan.ts';
 import type { PlatformName, WaypointEnvelope } from './schema.ts';
-import type { ValidSuite } from './validate.ts';
+import { suiteInvalid, type ValidSuite } from './validate.ts';
+import { envelopeForPlatform } from './envelope-for-platform.ts';
 
 export interface ExpandOptions {
   platform: PlatformName;
@@ -34,8 +35,10 @@ function scaleMemory(q: string, k: number): string {
 function scaledCpu(e: WaypointEnvelope, k: number): Pick<WaypointEnvelope, 'cpuLimit' | 'cpuRequest'> {
   const cpuLimit = Math.max(0.001, Math.round(e.cpuLimit * k * 1000) / 1000);
   const cpuRequest =
-    quantityValue(e.cpuRequest) > cpuLimit ? `${Math.round(cpuLimit * 1000)}m` : e.cpuRequest;
-  return { cpuLimit, cpuRequest };
+    e.cpuRequest !== undefined && quantityValue(e.cpuRequest) > cpuLimit
+      ? `${Math.round(cpuLimit * 1000)}m`
+      : e.cpuRequest;
+  return { cpuLimit, ...(cpuRequest === undefined ? {} : { cpuRequest }) };
 }
 
 function scaledMemory(
@@ -44,8 +47,10 @@ function scaledMemory(
 ): Pick<WaypointEnvelope, 'memoryLimit' | 'memoryRequest'> {
   const memoryLimit = scaleMemory(e.memoryLimit, k);
   const memoryRequest =
-    quantityValue(e.memoryRequest) > quantityValue(memoryLimit) ? memoryLimit : e.memoryRequest;
-  return { memoryLimit, memoryRequest };
+    e.memoryRequest !== undefined && quantityValue(e.memoryRequest) > quantityValue(memoryLimit)
+      ? memoryLimit
+      : e.memoryRequest;
+  return { memoryLimit, ...(memoryRequest === undefined ? {} : { memoryRequest }) };
 }
 
 export function scaleEnvelope(
@@ -98,8 +103,14 @@ export function expandSuite(valid: ValidSuite, options: ExpandOptions): RunPlan 
     behindSchedule: suite.load.behindSchedule,
     jitter: suite.load.jitter,
   };
-  // Memory matters on Kubernetes only (the local stand-in has no memory limit).
-  const waypoint = scaleEnvelope(suite.topology.waypoint, scale, { memory: !local });
+  const resolved = envelopeForPlatform(
+    suite.topology.waypoint,
+    options.platform,
+    options.platform === 'local' ? undefined : suite.platforms[options.platform],
+  );
+  if (resolved.issues.length > 0) throw suiteInvalid(options.source, resolved.issues, options.platform);
+  // Locally the memory limit caps the stand-in's own heap (Node's memory, not Envoy's): not scaled.
+  const waypoint = scaleEnvelope(resolved.envelope, scale, { memory: !local });
   const namespaces = tenants.map((t) => t.namespace);
   const policy = {
     methods: suite.policy.methods,
@@ -136,7 +147,6 @@ export function expandSuite(valid: ValidSuite, options: ExpandOptions): RunPlan 
     repeats,
     tenants,
     load,
-    waypoint,
     policy,
     variants,
     thresholds: valid.thresholds,

@@ -1,13 +1,13 @@
 /** The RunPlan: a validated suite expanded for one platform (variants × repeats × tenants). Plain data. */
 import type { ParsedThreshold } from './threshold-grammar.ts';
-import type { Topology } from '../topology/model.ts';
+import { envelopeOf, type Topology } from '../topology/model.ts';
+import type { WaypointEnvelope } from '../topology/schema.ts';
 import type {
   KubePlatformSettings,
   PlatformName,
   Policy,
   PublishedFigure,
   ServiceTimeSpec,
-  WaypointEnvelope,
 } from './schema.ts';
 
 export interface TenantPlan {
@@ -66,7 +66,6 @@ export interface RunPlan {
   repeats: number;
   tenants: TenantPlan[];
   load: LoadPlan;
-  waypoint: WaypointEnvelope;
   policy: Required<Policy>;
   variants: VariantPlan[];
   thresholds: ParsedThreshold[];
@@ -75,4 +74,9 @@ export interface RunPlan {
   local?: LocalModelPlan;
   /** Published figures the suite reproduces (the report's "against the article" table). */
   published?: { source: string; figures: PublishedFigure[] };
+}
+
+/** The waypoint envelope of a plan: the one its waypoints carry; undefined when no variant has one. */
+export function planEnvelope(plan: Pick<RunPlan, 'variants'>): WaypointEnvelope | undefined {
+  return envelopeOf(plan.variants.map((v) => v.topology));
 }

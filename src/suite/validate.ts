@@ -66,7 +66,7 @@ function zodIssues(error: z.ZodError, raw: unknown): Issue[] {
 /** Validates a suite object (the default export of a suite file). `source` names it in messages. */
 export function validateSuite(raw: unknown, source: string): Result<ValidSuite> {
   const parsed = suiteSchema.safeParse(raw);
-  if (!parsed.success) return fail(invalid(source, zodIssues(parsed.error, raw)));
+  if (!parsed.success) return fail(suiteInvalid(source, zodIssues(parsed.error, raw)));
   const suite = parsed.data;
   const issues: Issue[] = [];
 
@@ -328,7 +328,7 @@ export function validateSuite(raw: unknown, source: string): Result<ValidSuite> 
     });
   }
 
-  if (issues.length > 0) return fail(invalid(source, issues));
+  if (issues.length > 0) return fail(suiteInvalid(source, issues));
   return ok({
     suite,
     durations: {
@@ -344,14 +344,17 @@ export function validateSuite(raw: unknown, source: string): Result<ValidSuite> 
   });
 }
 
-function invalid(source: string, issues: Issue[]): MeshbenchError {
+/** The error for a suite with problems; `platform` when they hold for that platform only. */
+export function suiteInvalid(source: string, issues: Issue[], platform?: string): MeshbenchError {
   return new MeshbenchError(
     'SUITE_INVALID',
-    `suite ${source} is invalid (${issues.length} problem${issues.length > 1 ? 's' : ''})`,
+    `suite ${source} is invalid${platform ? ` for platform ${platform}` : ''} (${issues.length} problem${issues.length > 1 ? 's' : ''})`,
     {
       input: source,
       details: issues.map(issueLine),
-      fix: 'correct the fields above; `meshbench validate <suite>` checks a suite without running it',
+      fix: platform
+        ? `correct the fields above; \`meshbench validate <suite> --platform ${platform}\` checks a suite for a platform without running it`
+        : 'correct the fields above; `meshbench validate <suite>` checks a suite without running it',
     },
   );
 }

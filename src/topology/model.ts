@@ -53,3 +53,12 @@ export function waypointKey(w: WaypointRef): string {
 export function waypointFor(t: Topology, namespace: string, service: string): WaypointRef | null {
   return t.bindings.find((b) => b.namespace === namespace && b.service === service)?.waypoint ?? null;
 }
+
+/**
+ * The envelope of a run: every waypoint of every variant carries the same one (the suite has one), so
+ * the first found is it; undefined when no variant has a waypoint.
+ */
+export function envelopeOf(topologies: ReadonlyArray<Topology>): WaypointSpec['envelope'] | undefined {
+  for (const t of topologies) if (t.waypoints.length > 0) return t.waypoints[0].envelope;
+  return undefined;
+}

@@ -42,42 +42,72 @@ const quantity = z
     "is not a Kubernetes quantity: write e.g. '1Gi', '512Mi' or '100m'",
   );
 
+export const ISTIO_BEHAVIOURS = ['1.24', 'current'] as const;
+export type IstioBehaviour = (typeof ISTIO_BEHAVIOURS)[number];
+
+/**
+ * The waypoint envelope as a suite writes it. Each field is honoured by every platform that accepts it,
+ * or refused for that platform when the suite is expanded (src/suite/envelope-for-platform.ts): the
+ * requests are Kubernetes scheduling reservations, so they are optional and the local platform refuses
+ * them; istioBehaviour follows the installed Istio on Kubernetes, so it is optional and checked there.
+ */
 export const waypointEnvelopeSchema = z
   .strictObject({
     cpuLimit: z
       .number()
       .positive()
       .default(2)
-      .describe('Waypoint CPU limit in cores (Envoy workers = ceil of it).'),
-    memoryLimit: quantity.default('1Gi').describe('Waypoint memory limit (Kubernetes quantity).'),
-    cpuRequest: quantity.default('100m').describe('Waypoint CPU request (Kubernetes quantity).'),
-    memoryRequest: quantity.default('128Mi').describe('Waypoint memory request (Kubernetes quantity).'),
+      .describe(
+        "Waypoint CPU limit in cores. Envoy's workers = ceil(limit) (Istio sets them from the limit; the local stand-in runs ceil(limit × scale)).",
+      ),
+    memoryLimit: quantity
+      .default('1Gi')
+      .describe(
+        "Waypoint memory limit (Kubernetes quantity). Local: the stand-in's V8 heap is capped at it (unscaled: it is Node's memory, not Envoy's).",
+      ),
+    cpuRequest: quantity
+      .optional()
+      .describe('Waypoint CPU request (Kubernetes only; default 100m). The local platform refuses it.'),
+    memoryRequest: quantity
+      .optional()
+      .describe('Waypoint memory request (Kubernetes only; default 128Mi). The local platform refuses it.'),
     maxConnections: z
       .number()
       .int()
       .positive()
       .default(1024)
-      .describe('Upstream connection limit (Envoy circuit breaker).'),
+      .describe(
+        'Upstream connection limit (Envoy circuit breaker). Kubernetes: a DestinationRule connectionPool.tcp.maxConnections per waypoint-bound service.',
+      ),
     maxPendingRequests: z
       .number()
       .int()
       .positive()
       .default(1024)
-      .describe('Pending request limit (Envoy circuit breaker).'),
+      .describe(
+        'Pending request limit (Envoy circuit breaker). Kubernetes: connectionPool.http.http1MaxPendingRequests.',
+      ),
     maxRequests: z
       .number()
       .int()
       .positive()
       .default(1024)
-      .describe('Concurrent request limit (Envoy circuit breaker).'),
-    istioBehaviour: z
-      .enum(['1.24', 'current'])
-      .default('1.24')
       .describe(
-        "'1.24': the internal cluster's 1024-connection default applies; 'current': fixed in 1.25, only the CPU limit remains.",
+        'Concurrent request limit (Envoy circuit breaker). Kubernetes: connectionPool.http.http2MaxRequests.',
+      ),
+    istioBehaviour: z
+      .enum(ISTIO_BEHAVIOURS)
+      .optional()
+      .describe(
+        "'1.24': the waypoint's internal cluster keeps Envoy's 1024-connection default; 'current': fixed in 1.25, only the CPU limit remains. Local: default '1.24' (the article's). Kubernetes: follows the Istio version; refused when it names another behaviour.",
       ),
   })
   .describe('Resource envelope of each waypoint.');
+
+/** The envelope after expansion for one platform: what the platform honours, nothing it would ignore. */
+export const resolvedEnvelopeSchema = waypointEnvelopeSchema.extend({
+  istioBehaviour: z.enum(ISTIO_BEHAVIOURS),
+});
 
 export const variantSchema = z.discriminatedUnion('waypoints', [
   z.strictObject({
@@ -118,6 +148,9 @@ export const policySchema = z
   })
   .describe('The L7 AuthorizationPolicy the waypoint enforces (ALLOW these methods from these namespaces).');
 
-export type WaypointEnvelope = z.output<typeof waypointEnvelopeSchema>;
+/** The envelope as the suite gives it (optional fields unset). */
+export type WaypointEnvelopeSpec = z.output<typeof waypointEnvelopeSchema>;
+/** The envelope a platform applies (RunPlan, WaypointSpec). */
+export type WaypointEnvelope = z.output<typeof resolvedEnvelopeSchema>;
 export type Policy = z.output<typeof policySchema>;
 export type Variant = z.output<typeof variantSchema>;

@@ -42,8 +42,8 @@ describe('meshbench plan', () => {
       expect(r.code).toBe(0);
       const dirs = await readdir(out);
       expect(dirs).toContain('plan.yaml');
-      expect(dirs).toContain('17-shared-waypoints');
-      const gw = await readFile(join(out, '17-shared-waypoints', '01-gateway-ns-1-waypoint.yaml'), 'utf8');
+      expect(dirs).toContain('18-shared-waypoints');
+      const gw = await readFile(join(out, '18-shared-waypoints', '01-gateway-ns-1-waypoint.yaml'), 'utf8');
       expect(gw).toContain('gatewayClassName: istio-waypoint');
       expect(gw).toContain('from: Selector');
     } finally {
@@ -64,6 +64,10 @@ describe('meshbench plan', () => {
     // The manifests carry the scaled values: the agents' schedule and the waypoints' install values.
     expect(r.stdout).toMatch(/"rate": 1625/);
     expect(r.stdout).toMatch(/cpu: "0\.5"/);
+    // The connection limits reach the waypoints as DestinationRules, scaled with the rest.
+    expect(r.stdout).toMatch(
+      /kind: DestinationRule[\s\S]*maxConnections: 256[\s\S]*http1MaxPendingRequests: 256/,
+    );
   });
 
   it('rejects --platform local with the flag, the value and the fix', async () => {

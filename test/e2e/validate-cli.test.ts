@@ -114,6 +114,34 @@ describe('meshbench validate (CLI process)', () => {
     expect(r.stderr).toMatch(/load: unknown field "bogus"/);
   });
 
+  it('refuses an envelope field the platform cannot honour, naming field and platform (issue 12)', async () => {
+    const f = suiteFile(
+      'envelope.suite.json',
+      JSON.stringify({
+        name: 'envelope',
+        tenants: [{ name: 'ns-1' }],
+        load: { rate: 10, connections: 2, duration: '5s' },
+        topology: {
+          variants: [{ name: 'dedicated', waypoints: 'dedicated' }],
+          waypoint: { cpuRequest: '250m', istioBehaviour: 'current' },
+        },
+      }),
+    );
+    const local = await runCli(['validate', f]);
+    expect(local.exitCode).toBe(104);
+    expect(local.stderr).toContain(`SUITE_INVALID: suite ${f} is invalid for platform local (1 problem)`);
+    expect(local.stderr).toMatch(
+      /topology\.waypoint\.cpuRequest: is a Kubernetes scheduling reservation, which the local platform cannot honour .*\(got "250m"\); remove it for local runs, or run with --platform kind or cluster/,
+    );
+    // kind honours the request, but its default Istio (1.24.6) has the 1.24 internal cluster limit.
+    const kind = await runCli(['validate', f, '--platform', 'kind']);
+    expect(kind.exitCode).toBe(104);
+    expect(kind.stderr).toMatch(
+      /topology\.waypoint\.istioBehaviour: cannot be honoured on kind: Istio 1\.24\.6 \(platforms\.kind\.istioVersion\) behaves as '1\.24'/,
+    );
+    expect(kind.stderr).not.toContain('cpuRequest');
+  });
+
   it('exits 2 for an unknown platform', async () => {
     const r = await runCli(['validate', 'suites/waypoint-sharing.suite.ts', '--platform', 'minikube']);
     expect(r.exitCode).toBe(2);

@@ -158,6 +158,7 @@ export const REQUIRED_PERMISSIONS: Array<{
   { verb: 'patch', group: 'gateway.networking.k8s.io', resource: 'gateways' },
   { verb: 'delete', group: 'gateway.networking.k8s.io', resource: 'gateways' },
   { verb: 'patch', group: 'security.istio.io', resource: 'authorizationpolicies' },
+  { verb: 'patch', group: 'networking.istio.io', resource: 'destinationrules' },
   { verb: 'list', group: '', resource: 'pods' },
   { verb: 'get', group: '', resource: 'pods', subresource: 'log' },
   { verb: 'get', group: '', resource: 'pods', subresource: 'proxy' },

@@ -21,7 +21,7 @@ export interface InstallInput {
   /** kubeconfig context the CLIs use. */
   context: string;
   istioVersion: string;
-  envelope: WaypointEnvelope;
+  envelope: WaypointEnvelope | undefined;
   placement: Placement;
   signal?: AbortSignal;
   log?: (line: string) => void;

@@ -1,4 +1,5 @@
 /** Version-dependent facts about Istio (pure); see shared/reference/istio-ambient-kind.md. */
+import { behaviourOfIstio } from '../../suite/envelope-for-platform.ts';
 import type { KubeJson } from './client.ts';
 
 export interface IstioVersion {
@@ -31,7 +32,8 @@ export function supportsGatewayParameters(istio: string): boolean {
 
 /** Up to 1.24 the waypoint's internal clusters keep Envoy's 1024 defaults (fixed in 1.25). */
 export function hasInternalConnectionLimit(istio: string): boolean {
-  return !istioAtLeast(must(istio), 1, 25);
+  must(istio);
+  return behaviourOfIstio(istio) === '1.24';
 }
 
 /** Bookinfo image tag matching the Istio release's samples. */

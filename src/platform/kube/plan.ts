@@ -3,7 +3,7 @@
  * call and the typed manifests it applies. `meshbench plan` prints it; the platforms follow the same
  * builders, so what is printed is what is applied.
  */
-import type { RunPlan } from '../../suite/plan.ts';
+import { planEnvelope, type RunPlan } from '../../suite/plan.ts';
 import { bookinfoDeployments, buildBookinfo } from './manifests/bookinfo.ts';
 import { buildIstioOperator } from './manifests/install.ts';
 import {
@@ -16,6 +16,7 @@ import { buildLoadNamespace, buildTenantNamespace } from './manifests/namespaces
 import { buildAuthorizationPolicies } from './manifests/policies.ts';
 import { type KubeObject, LOAD_NAMESPACE, MANAGED_SELECTOR } from './manifests/types.ts';
 import { buildWaypoints } from './manifests/waypoints.ts';
+import { buildConnectionPools } from './manifests/connection-pool.ts';
 import { gatewayApiInstallUrl, gatewayApiVersion, hasInternalConnectionLimit } from './istio-version.ts';
 import { buildOutsiderNamespace } from './manifests/probe.ts';
 import { buildPlacement, kubeSettings } from './placement.ts';
@@ -199,7 +200,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
           ...(platform === 'kind' ? ['--context', `kind-${clusterName}`] : []),
         ],
       },
-      manifests: [buildIstioOperator({ istioVersion: istio, envelope: plan.waypoint, placement })],
+      manifests: [buildIstioOperator({ istioVersion: istio, envelope: planEnvelope(plan), placement })],
     });
   } else {
     step({
@@ -317,6 +318,19 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
       action: apply,
       manifests: buildAuthorizationPolicies(t, [LOAD_NAMESPACE]),
     });
+    const pools = buildConnectionPools(t);
+    if (pools.length) {
+      const e = t.waypoints[0].envelope;
+      step({
+        id: `${tag}-connection-pools`,
+        phase: 'variant',
+        run: 'apply',
+        variant: tag,
+        description: `Circuit breakers of the waypoints' upstream clusters: a DestinationRule per waypoint-served service (maxConnections ${e.maxConnections}, http1MaxPendingRequests ${e.maxPendingRequests}, http2MaxRequests ${e.maxRequests})${hasInternalConnectionLimit(istio) ? `; Istio ${istio}'s internal cluster keeps its own 1024` : ''}`,
+        action: apply,
+        manifests: pools,
+      });
+    }
     if (gateways.length) {
       step({
         id: `${tag}-waypoints-ready`,
@@ -431,9 +445,12 @@ const INTERNAL_CONNECTION_LIMIT = 1024;
  */
 export function scaleNotes(plan: RunPlan, istio: string): string[] {
   if (plan.scale === 1) return [];
-  const w = plan.waypoint;
+  const w = planEnvelope(plan);
   const notes = [
-    `Scale ${plan.scale}: each tenant ${plan.load.rate ?? 'closed-loop'} req/s over ${plan.load.connections} connections; each waypoint ${w.cpuLimit} cores and ${w.memoryLimit}, connection limits ${w.maxConnections}/${w.maxPendingRequests}/${w.maxRequests}`,
+    `Scale ${plan.scale}: each tenant ${plan.load.rate ?? 'closed-loop'} req/s over ${plan.load.connections} connections` +
+      (w
+        ? `; each waypoint ${w.cpuLimit} cores and ${w.memoryLimit}, connection limits ${w.maxConnections}/${w.maxPendingRequests}/${w.maxRequests}`
+        : ''),
     "Not scaled: the load agents' CPU requests (1 core each), Bookinfo (its replicas and requests)",
   ];
   if (hasInternalConnectionLimit(istio)) {

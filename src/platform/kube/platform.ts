@@ -7,7 +7,7 @@
 import { MeshbenchError } from '../../errors.ts';
 import { bundleAgent, type AgentBundle } from '../../load/agent/bundle.ts';
 import type { LoadDriver } from '../../load/types.ts';
-import type { RunPlan } from '../../suite/plan.ts';
+import { planEnvelope, type RunPlan } from '../../suite/plan.ts';
 import type { KubePlatformSettings } from '../../suite/schema.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { Platform, PlatformInfo, Sampler, TenantTarget } from '../types.ts';
@@ -223,7 +223,7 @@ export class KubePlatform implements Platform {
       client: this.connected(),
       context: this.versions.context ?? '',
       istioVersion: this.kube?.istioVersion ?? '',
-      envelope: (this.plan as RunPlan).waypoint,
+      envelope: planEnvelope(this.plan as RunPlan),
       placement: this.placement,
       signal: this.signal,
       log: this.log,
@@ -295,7 +295,8 @@ export class KubePlatform implements Platform {
       this.notes.push(
         `Istio ${present}: the installed waypoint resources could not be read; the suite's are assumed`,
       );
-    const drift = installed ? waypointResourceDrift(installed, (this.plan as RunPlan).waypoint) : [];
+    const envelope = planEnvelope(this.plan as RunPlan);
+    const drift = installed && envelope ? waypointResourceDrift(installed, envelope) : [];
     if (drift.length > 0 && !this.opts.installIstio)
       throw new MeshbenchError(
         'PLATFORM_UNAVAILABLE',

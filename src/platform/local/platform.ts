@@ -12,7 +12,7 @@ import {
   detectCgroupLayout,
   removeStaleCgroups,
 } from '../../metrics/cgroup.ts';
-import type { RunPlan } from '../../suite/plan.ts';
+import { planEnvelope, type RunPlan } from '../../suite/plan.ts';
 import { buildTopology } from '../../topology/build.ts';
 import { type Topology, waypointKey } from '../../topology/model.ts';
 import type { PreflightReport } from '../../topology/preflight.ts';
@@ -53,6 +53,11 @@ export interface LocalPlatformOptions {
 
 /** A dedicated variant refines the quota only when it measured at least this many requests. */
 const REFINE_MIN_REQUESTS = 3000;
+
+/** The waypoint CPU limit of the modelled system (before scaling); 0 when no variant has a waypoint. */
+function modelledCpuLimitOf(plan: RunPlan): number {
+  return plan.local?.modelledCpuLimit ?? planEnvelope(plan)?.cpuLimit ?? 0;
+}
 
 interface Meter {
   waypoint: WaypointComponent;
@@ -197,7 +202,7 @@ export class LocalPlatform implements Platform {
     return buildModelledCalibration({
       utilization,
       utilizationSource: source,
-      modelledCpuLimit: plan.local?.modelledCpuLimit ?? plan.waypoint.cpuLimit,
+      modelledCpuLimit: modelledCpuLimitOf(plan),
       scale: plan.scale,
       rate: plan.load.model === 'open' ? plan.load.rate : undefined,
     });
@@ -210,21 +215,22 @@ export class LocalPlatform implements Platform {
    */
   private async calibrate(plan: RunPlan, signal?: AbortSignal): Promise<LocalCalibration> {
     const { utilization, source } = resolveUtilization(plan.local);
-    const modelledCpuLimit = plan.local?.modelledCpuLimit ?? plan.waypoint.cpuLimit;
+    const modelledCpuLimit = modelledCpuLimitOf(plan);
+    const envelope = planEnvelope(plan);
     const rate = plan.load.rate;
     if (
       plan.local?.calibrate === false ||
       this.enforcementChoice === 'none' ||
       rate === undefined ||
       plan.load.model !== 'open' ||
-      !plan.variants.some((v) => v.topology.waypoints.length > 0)
+      !envelope
     )
       return {
         method: 'scaled',
         utilization,
         utilizationSource: source,
         modelledCpuLimit,
-        quotaCores: plan.waypoint.cpuLimit,
+        quotaCores: envelope?.cpuLimit ?? 0,
       };
     const namespaces = [...new Set(plan.tenants.map((t) => t.namespace))];
     const topology = buildTopology({
@@ -232,7 +238,7 @@ export class LocalPlatform implements Platform {
       namespaces,
       tenantNamespace: Object.fromEntries(plan.tenants.map((t) => [t.name, t.namespace])),
       targetServices: Object.fromEntries(plan.tenants.map((t) => [t.name, t.service])),
-      envelope: plan.waypoint,
+      envelope,
       policy: plan.policy,
     });
     this.quotaCores = 0;
@@ -489,7 +495,10 @@ export class LocalPlatform implements Platform {
     const enforcement = [...new Set([...this.waypoints.values()].map((w) => w.enforcement))];
     return {
       name: 'local',
-      versions: { node: process.version, istioBehaviour: this.plan?.waypoint.istioBehaviour ?? 'unknown' },
+      versions: {
+        node: process.version,
+        istioBehaviour: (this.plan && planEnvelope(this.plan)?.istioBehaviour) ?? 'unknown',
+      },
       notes: [
         `embedded mesh on 127.0.0.1, ${cpus().length} cores`,
         `waypoint CPU limit enforcement: ${enforcement.join(', ') || (this.layout ? this.layout.mode : 'emulated')}`,

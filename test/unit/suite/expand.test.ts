@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MeshbenchError } from '../../../src/errors.ts';
 import { expandSuite } from '../../../src/suite/expand.ts';
+import { planEnvelope } from '../../../src/suite/plan.ts';
 import { validateSuite } from '../../../src/suite/validate.ts';
 import { waypointFor } from '../../../src/topology/model.ts';
 import suite from '../../../suites/waypoint-sharing.suite.ts';
@@ -16,14 +18,20 @@ describe('expandSuite', () => {
     expect(plan.scale).toBe(1);
     expect(plan.load).toMatchObject({ rate: 6500, connections: 650, durationMs: 60_000 });
     expect(plan.tenants.map((t) => t.startOffsetMs)).toEqual([0, 3000]);
-    expect(plan.waypoint).toMatchObject({ cpuLimit: 2, maxConnections: 1024 });
+    expect(planEnvelope(plan)).toMatchObject({
+      cpuLimit: 2,
+      maxConnections: 1024,
+      cpuRequest: '100m',
+      memoryRequest: '128Mi',
+      istioBehaviour: '1.24',
+    });
     expect(plan.kube?.istioVersion).toBe('1.24.6');
   });
 
   it('scales rate, connections, CPU and connection limits together on local', () => {
     const plan = expandSuite(valid(), { platform: 'local', source: 'ref', scale: 0.5 });
     expect(plan.load).toMatchObject({ rate: 3250, connections: 325 });
-    expect(plan.waypoint).toMatchObject({
+    expect(planEnvelope(plan)).toMatchObject({
       cpuLimit: 1,
       maxConnections: 512,
       maxPendingRequests: 512,
@@ -70,5 +78,69 @@ describe('expandSuite', () => {
     expect(waypointFor(ps, 'ns-1', 'ratings')).toBeNull();
     expect(waypointFor(ps, 'ns-1', 'productpage')).toEqual({ namespace: 'ns-1', name: 'waypoint' });
     expect(plan.variants[1].topology.waypoints).toEqual([]);
+  });
+
+  /** The SUITE_INVALID error expandSuite throws, as its detail lines. */
+  function refusal(v: ReturnType<typeof valid>, platform: 'local' | 'kind' | 'cluster'): string[] {
+    try {
+      expandSuite(v, { platform, source: 'ref' });
+    } catch (e) {
+      expect(e).toBeInstanceOf(MeshbenchError);
+      expect((e as MeshbenchError).code).toBe('SUITE_INVALID');
+      expect((e as MeshbenchError).message).toContain(`for platform ${platform}`);
+      return (e as MeshbenchError).details ?? [];
+    }
+    throw new Error(`expected ${platform} to refuse the suite`);
+  }
+
+  it('honours the one envelope on every waypoint and nowhere else', () => {
+    for (const platform of ['local', 'kind', 'cluster'] as const) {
+      const plan = expandSuite(valid(), { platform, source: 'ref' });
+      expect(plan).not.toHaveProperty('waypoint');
+      const envelopes = plan.variants.flatMap((v) => v.topology.waypoints.map((w) => w.envelope));
+      expect(envelopes.length).toBeGreaterThan(0);
+      for (const e of envelopes) expect(e).toEqual(planEnvelope(plan));
+    }
+  });
+
+  it('refuses on local the Kubernetes requests it cannot honour, naming field and platform', () => {
+    const v = valid();
+    v.suite.topology.waypoint = { ...v.suite.topology.waypoint, cpuRequest: '500m', memoryRequest: '256Mi' };
+    const lines = refusal(v, 'local');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^topology\.waypoint\.cpuRequest: .*local platform cannot honour.*"500m".*--platform kind/,
+    );
+    expect(lines[1]).toMatch(/^topology\.waypoint\.memoryRequest: /);
+    // The same suite is honoured on Kubernetes, requests on the waypoint Deployment.
+    expect(planEnvelope(expandSuite(v, { platform: 'kind', source: 'ref' }))).toMatchObject({
+      cpuRequest: '500m',
+      memoryRequest: '256Mi',
+    });
+  });
+
+  it('refuses on local a memory limit the stand-in cannot run in', () => {
+    const v = valid();
+    v.suite.topology.waypoint = { ...v.suite.topology.waypoint, memoryLimit: '64Mi' };
+    expect(refusal(v, 'local')).toEqual([
+      expect.stringMatching(/^topology\.waypoint\.memoryLimit: is below the 128Mi .*"64Mi"/),
+    ]);
+  });
+
+  it('refuses on Kubernetes an Istio behaviour the pinned Istio does not have', () => {
+    const v = valid();
+    v.suite.platforms.kind = { ...v.suite.platforms.kind, istioVersion: '1.26.2' };
+    const lines = refusal(v, 'kind');
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^topology\.waypoint\.istioBehaviour: cannot be honoured on kind: Istio 1\.26\.2 .* behaves as 'current' \(got "1\.24"\); remove it, or pin platforms\.kind\.istioVersion to a 1\.24 release/,
+      ),
+    ]);
+    // Unset, it follows the Istio version; the local platform keeps the suite's.
+    v.suite.topology.waypoint = { ...v.suite.topology.waypoint, istioBehaviour: undefined };
+    expect(planEnvelope(expandSuite(v, { platform: 'kind', source: 'ref' }))?.istioBehaviour).toBe('current');
+    expect(planEnvelope(expandSuite(v, { platform: 'local', source: 'ref' }))?.istioBehaviour).toBe('1.24');
+    v.suite.topology.waypoint = { ...v.suite.topology.waypoint, istioBehaviour: 'current' };
+    expect(refusal(v, 'cluster')[0]).toMatch(/Istio 1\.24\.6 .* behaves as '1\.24'.*1\.25 or later/);
   });
 });

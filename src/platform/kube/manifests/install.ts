@@ -19,11 +19,12 @@ export interface InstallValues {
 /** Helm values for istiod (the same settings `istioctl` gets through the IstioOperator). */
 export function buildInstallValues(input: {
   istioVersion: string;
-  envelope: WaypointEnvelope;
+  /** Undefined when no variant has a waypoint: Istio's own waypoint resources stay. */
+  envelope: WaypointEnvelope | undefined;
   placement: Placement;
 }): InstallValues {
   const values: InstallValues = { meshConfig: { defaultConfig: statsProxyConfig() } };
-  if (!supportsGatewayParameters(input.istioVersion)) {
+  if (input.envelope && !supportsGatewayParameters(input.istioVersion)) {
     values.global = {
       waypoint: {
         resources: waypointResources(input.envelope),
@@ -37,7 +38,7 @@ export function buildInstallValues(input: {
 /** The IstioOperator `istioctl install -f` reads (profile ambient). */
 export function buildIstioOperator(input: {
   istioVersion: string;
-  envelope: WaypointEnvelope;
+  envelope: WaypointEnvelope | undefined;
   placement: Placement;
 }): IstioOperator {
   const v = buildInstallValues(input);

@@ -5,6 +5,7 @@
 import { Gateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
 import { ConfigMap } from 'kubernetes-models/v1';
 import { stringify } from 'yaml';
+import { KUBE_DEFAULT_REQUESTS } from '../../../suite/envelope-for-platform.ts';
 import type { WaypointEnvelope } from '../../../suite/schema.ts';
 import type { Topology, WaypointSpec } from '../../../topology/model.ts';
 import { supportsGatewayParameters } from '../istio-version.ts';
@@ -32,7 +33,10 @@ export function waypointParamsName(w: { name: string }): string {
 /** Container resources of the waypoint's istio-proxy, from the suite's envelope. */
 export function waypointResources(e: WaypointEnvelope) {
   return {
-    requests: { cpu: e.cpuRequest, memory: e.memoryRequest },
+    requests: {
+      cpu: e.cpuRequest ?? KUBE_DEFAULT_REQUESTS.cpu,
+      memory: e.memoryRequest ?? KUBE_DEFAULT_REQUESTS.memory,
+    },
     limits: { cpu: String(e.cpuLimit), memory: e.memoryLimit },
   };
 }

@@ -32,6 +32,7 @@ const RESOURCES: Record<string, Array<{ name: string; kind: string; namespaced: 
   '/apis/security.istio.io/v1': [
     { name: 'authorizationpolicies', kind: 'AuthorizationPolicy', namespaced: true },
   ],
+  '/apis/networking.istio.io/v1': [{ name: 'destinationrules', kind: 'DestinationRule', namespaced: true }],
   '/apis/authorization.k8s.io/v1': [
     { name: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false },
   ],

@@ -244,7 +244,6 @@ describe("a reused cluster gets the suite's waypoint limits (issue 12: Istio < 1
   }
   const planWithCpu = (cpuLimit: number) => {
     const plan = allVariantsPlan({ platform: 'cluster' });
-    plan.waypoint = { ...plan.waypoint, cpuLimit };
     for (const v of plan.variants)
       for (const w of v.topology.waypoints) w.envelope = { ...w.envelope, cpuLimit };
     return plan;

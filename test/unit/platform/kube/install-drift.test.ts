@@ -3,7 +3,7 @@ import {
   installedWaypointResources,
   waypointResourceDrift,
 } from '../../../../src/platform/kube/install-drift.ts';
-import { quantityValue, waypointEnvelopeSchema } from '../../../../src/topology/schema.ts';
+import { quantityValue, resolvedEnvelopeSchema } from '../../../../src/topology/schema.ts';
 
 describe('installed waypoint resources against the suite (Istio < 1.26)', () => {
   it('compares quantities by value, not by spelling', () => {
@@ -23,7 +23,11 @@ describe('installed waypoint resources against the suite (Istio < 1.26)', () => 
   });
 
   it('names each field that differs, with both values', () => {
-    const envelope = waypointEnvelopeSchema.parse({ cpuLimit: 1, memoryLimit: '2Gi' });
+    const envelope = resolvedEnvelopeSchema.parse({
+      cpuLimit: 1,
+      memoryLimit: '2Gi',
+      istioBehaviour: '1.24',
+    });
     const installed = {
       requests: { cpu: '100m', memory: '128Mi' },
       limits: { cpu: '2000m', memory: '2048Mi' },

@@ -116,6 +116,33 @@ describe.each([
     expect(kp.steps.find((s) => s.id === 'none-waypoints-ready')).toBeUndefined();
   });
 
+  it("connection limits: a DestinationRule per waypoint-served service, the shared waypoint's guests included", () => {
+    const pool = {
+      tcp: { maxConnections: 1024 },
+      http: { http1MaxPendingRequests: 1024, http2MaxRequests: 1024 },
+    };
+    const hosts = (v: string) =>
+      stepOf(kp, `${v}-connection-pools`).map((d) => {
+        expect(d.apiVersion).toBe('networking.istio.io/v1');
+        expect(d.spec.trafficPolicy.connectionPool).toEqual(pool);
+        expect(d.spec.exportTo).toBeUndefined(); // a shared waypoint in another namespace must see it
+        expect(d.metadata.namespace).toBe(d.spec.host.split('.')[1]);
+        return d.spec.host;
+      });
+    const every = ['ns-1', 'ns-2'].flatMap((ns) =>
+      ['productpage', 'details', 'reviews', 'ratings'].map((svc) => `${svc}.${ns}.svc.cluster.local`),
+    );
+    expect(hosts('dedicated').sort()).toEqual([...every].sort());
+    expect(hosts('shared').sort()).toEqual([...every].sort());
+    // ratings opts out of waypoints, so no waypoint applies limits to it.
+    expect(hosts('per-service').some((h) => h.startsWith('ratings.'))).toBe(false);
+    expect(kp.steps.find((st) => st.id === 'none-connection-pools')).toBeUndefined();
+    const step = kp.steps.find((st) => st.id === 'dedicated-connection-pools');
+    expect(step?.description).toContain(
+      istioVersion.startsWith('1.24') ? 'internal cluster keeps its own 1024' : 'http2MaxRequests 1024)',
+    );
+  });
+
   it('policies: GET only, targetRefs to the Service, in the Service namespace, for every variant', () => {
     for (const v of ['dedicated', 'shared', 'per-service', 'none']) {
       const pols = stepOf(kp, `${v}-policies`);
