@@ -13,7 +13,8 @@ export interface WaypointComponent {
   key: string;
   config: WaypointConfig;
   fingerprint: string;
-  proc: ComponentProcess<{ port: number; adminPort: number; pid: number }>;
+  /** workerPids: the worker processes of a multi-worker waypoint (none with one worker). */
+  proc: ComponentProcess<{ port: number; adminPort: number; pid: number; workerPids: number[] }>;
   cgroup: CpuCgroup | null;
   enforcement: 'cgroup-v1' | 'cgroup-v2' | 'emulated' | 'modelled' | 'none';
   /** Modelled enforcement: the last modelled-CPU counters scraped (a failed scrape repeats them). */

@@ -269,6 +269,8 @@ export class LocalPlatform implements Platform {
       name: `waypoint ${key}`,
       entry: 'waypoint-main.ts',
       config,
+      // The envelope's memory limit: V8 stops (and the process dies, as an OOM-killed Envoy) beyond it.
+      nodeArgs: config.heapMi ? [`--max-old-space-size=${config.heapMi}`] : [],
     });
     let cgroup: CpuCgroup | null = null;
     if (this.layout) {
@@ -280,7 +282,7 @@ export class LocalPlatform implements Platform {
           name: `meshbench-${process.pid}-${config.namespace}-${config.name}`,
           cores: config.cpuLimit > 0 ? config.cpuLimit : cpus().length,
         });
-        await cgroup.addPid(proc.pid);
+        for (const pid of [proc.pid, ...proc.ready.workerPids]) await cgroup.addPid(pid);
       } catch (e) {
         this.log(`local: cgroup for ${key} failed (${(e as Error).message}); CPU limit not enforced`);
         await cgroup?.remove().catch(() => {});
@@ -325,6 +327,7 @@ export class LocalPlatform implements Platform {
           emulateQuota,
           cpuLimit: this.quotaCores,
           modelledCpu,
+          hostCores: cpus().length,
         });
         return [waypointKey(spec), { config, fingerprint: waypointFingerprint(config) }];
       }),

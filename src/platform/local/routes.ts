@@ -9,6 +9,7 @@ import {
   type WaypointSpec,
   waypointKey,
 } from '../../topology/model.ts';
+import { quantityValue } from '../../topology/schema.ts';
 import { DESTINATION_HEADER, SOURCE_NAMESPACE_HEADER, SOURCE_SA_HEADER, serviceHost } from './destination.ts';
 
 export { LOADGEN_SA } from './destination.ts';
@@ -27,8 +28,11 @@ export function buildWaypointConfig(input: {
   cpuLimit?: number;
   /** Envoy's CPU modelled in the waypoint (the modelled envelope). */
   modelledCpu?: WaypointConfig['modelledCpu'];
+  /** The host's cores: more worker processes than that would only queue for the CPU. */
+  hostCores: number;
 }): WaypointConfig {
   const { spec, topology } = input;
+  const workers = waypointWorkers(spec.envelope.cpuLimit, input.hostCores);
   const limits: BreakerLimits = {
     maxConnections: spec.envelope.maxConnections,
     maxPendingRequests: spec.envelope.maxPendingRequests,
@@ -46,7 +50,20 @@ export function buildWaypointConfig(input: {
     emulateQuota: input.emulateQuota && input.cpuLimit !== 0,
     ...(input.modelledCpu ? { modelledCpu: input.modelledCpu } : {}),
     warmupRequests: WAYPOINT_WARMUP_REQUESTS,
+    workers,
+    heapMi: heapPerProcessMi(spec.envelope.memoryLimit, workers),
   };
+}
+
+/** Envoy's workers for a (scaled) CPU limit: ceil of it, as Istio sets them, at most the host's cores. */
+export function waypointWorkers(cpuLimit: number, hostCores: number): number {
+  return Math.max(1, Math.min(Math.ceil(cpuLimit - 1e-9), Math.max(1, hostCores)));
+}
+
+/** The memory limit over the stand-in's processes (a primary and its workers when there are several). */
+export function heapPerProcessMi(memoryLimit: string, workers: number): number {
+  const processes = workers > 1 ? workers + 1 : 1;
+  return Math.floor(quantityValue(memoryLimit) / 2 ** 20 / processes);
 }
 
 /** A stable identity of a waypoint's config: a running waypoint is kept when this is unchanged. */

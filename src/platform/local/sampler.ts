@@ -9,6 +9,18 @@ import type { CpuReading, Sample, Sampler, StatsReading } from '../types.ts';
 import type { BookinfoComponent, WaypointComponent } from './components.ts';
 import { scrape } from './waypoint-scrape.ts';
 
+/** The stand-in's CPU and memory: its process and, with several workers, theirs added up. */
+async function readWaypointProcesses(w: WaypointComponent): Promise<ProcessCpu | null> {
+  const pids = [w.proc.pid, ...(w.proc.ready.workerPids ?? [])];
+  const all = await Promise.all(pids.map((pid) => readProcessCpu(pid)));
+  const read = all.filter((p): p is ProcessCpu => p !== null);
+  if (read.length === 0) return null;
+  return {
+    cpuSeconds: read.reduce((sum, p) => sum + p.cpuSeconds, 0),
+    rssBytes: read.reduce((sum, p) => sum + p.rssBytes, 0),
+  };
+}
+
 /** The waypoint process's own CPU: exactly from its cgroup (with CFS throttling) when it has one, else /proc. */
 async function hostReading(
   w: WaypointComponent,
@@ -57,7 +69,7 @@ async function readWaypoint(
   w: WaypointComponent,
   counters: Record<string, number> | null,
 ): Promise<{ waypoint: CpuReading; process?: CpuReading }> {
-  const host = await hostReading(w, counters, await readProcessCpu(w.proc.pid));
+  const host = await hostReading(w, counters, await readWaypointProcesses(w));
   if (w.enforcement !== 'modelled' || !w.config.modelledCpu) return { waypoint: host };
   // The limit the run is about is the modelled one; a failed scrape repeats the last reading.
   if (counters) w.lastModelled = counters;

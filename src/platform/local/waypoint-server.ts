@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import type { PolicySpec } from '../../topology/model.ts';
 import { evaluateAuthz } from './authz.ts';
-import { type BreakerLimits, decideBreaker, InternalClusterSlots } from './breaker.ts';
+import type { BreakerLimits } from './breaker.ts';
 import {
   DESTINATION_HEADER,
   LOADGEN_SA,
@@ -20,8 +20,7 @@ import {
   serviceKey,
 } from './destination.ts';
 import { EmulatedQuota } from './quota-emulation.ts';
-import { CFS_PERIOD_MS } from './model-constants.ts';
-import { ModelledCpu } from './modelled-cpu.ts';
+import { ProcessLimits, type SharedLimits } from './shared-limits.ts';
 import { RawPool } from './raw-pool.ts';
 import { createRawHttpServer, type RawIncoming, type RawOutgoing } from './raw-server.ts';
 import { formatWaypointStats, WaypointStats } from './waypoint-stats.ts';
@@ -57,6 +56,13 @@ export interface WaypointConfig {
    * warm-up (an artefact of the stand-in; Envoy is native code) is not billed to the CPU quota.
    */
   warmupRequests?: number;
+  /**
+   * Envoy's worker threads: ceil of the waypoint's CPU limit (× scale), as Istio derives them. More
+   * than one runs as that many worker processes behind one port, sharing this process's limits.
+   */
+  workers: number;
+  /** The stand-in's V8 heap cap in MiB, per process (the envelope's memoryLimit over its processes). */
+  heapMi?: number;
   /** Fixed ports (0 = any free port). */
   port?: number;
   adminPort?: number;
@@ -100,7 +106,7 @@ function local(status: number, body: string, flags?: string): RawOutgoing {
   return { status, headers, body };
 }
 
-function listen(server: Server, port: number): Promise<number> {
+export function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
@@ -109,23 +115,27 @@ function listen(server: Server, port: number): Promise<number> {
 
 const WARMUP_DEST = { namespace: 'meshbench-warmup', service: 'echo' };
 
-/** Drives `count` requests through the proxy to a private echo server, then removes it. */
-async function warmUp(input: {
-  port: number;
-  count: number;
-  admits: Set<string>;
-  services: Record<string, number>;
-}): Promise<void> {
+/** Starts the private echo server the warm-up requests go to. */
+async function startEcho(): Promise<{ port: number; close(): Promise<void> }> {
   const body = 'w'.repeat(2048);
   const echo = createServer((req, res) => {
     req.resume();
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length });
     res.end(body);
   });
-  const echoPort = await listen(echo, 0);
-  input.admits.add(WARMUP_DEST.namespace);
-  input.services[serviceKey(WARMUP_DEST)] = echoPort;
-  const client = new Pool(`http://127.0.0.1:${input.port}`, { connections: 8 });
+  const port = await listen(echo, 0);
+  return {
+    port,
+    async close() {
+      echo.closeAllConnections();
+      await new Promise((r) => echo.close(r));
+    },
+  };
+}
+
+/** Drives `count` requests through the proxy at `port` to the warm-up destination. */
+async function driveWarmup(port: number, count: number): Promise<void> {
+  const client = new Pool(`http://127.0.0.1:${port}`, { connections: 8 });
   try {
     const one = async () => {
       const r = await client.request({
@@ -135,24 +145,30 @@ async function warmUp(input: {
       });
       await r.body.dump();
     };
-    for (let done = 0; done < input.count; done += 8) await Promise.all(Array.from({ length: 8 }, one));
+    for (let done = 0; done < count; done += 8) await Promise.all(Array.from({ length: 8 }, one));
   } finally {
-    input.admits.delete(WARMUP_DEST.namespace);
-    delete input.services[serviceKey(WARMUP_DEST)];
     await client.destroy();
-    echo.closeAllConnections();
-    await new Promise((r) => echo.close(r));
   }
 }
 
-export async function startWaypointServer(config: WaypointConfig): Promise<RunningWaypoint> {
+/** One worker's data path: the proxy handler with its own stats, over limits it may share with others. */
+export interface WaypointCore {
+  stats: WaypointStats;
+  server: Server;
+  readonly connections: number;
+  /** Admits the warm-up destination (an echo server on `echoPort`). */
+  beginWarmup(echoPort: number): void;
+  /** Forgets the warm-up: no echo route, its pool closed, fresh counters. */
+  endWarmup(): Promise<void>;
+  /** From now on, every request first passes this per-process CPU quota (no cgroup available). */
+  setQuota(quota: EmulatedQuota): void;
+  close(): Promise<void>;
+}
+
+export function createWaypointCore(config: WaypointConfig, limits: SharedLimits): WaypointCore {
   const stats = new WaypointStats();
-  const internal =
-    config.istioBehaviour === '1.24' ? new InternalClusterSlots(config.limits.maxConnections) : null;
-  // Created after the warm-up, which is not billed to the quota (as with cgroups).
   let quota: EmulatedQuota | null = null;
   const pools = new Map<string, RawPool>();
-  const inflight = new Map<string, { inflight: number }>();
   const admits = new Set(config.admits);
   const services: Record<string, number> = { ...config.services };
   stats.cluster(INTERNAL_CLUSTER);
@@ -169,29 +185,40 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
   const overflow = (): RawOutgoing =>
     local(503, 'upstream connect error or disconnect/reset before headers. reset reason: overflow', 'UO');
 
-  // Created after the warm-up, like the emulated quota.
-  let modelled: ModelledCpu | null = null;
   const hopMs = config.modelledCpu?.hopMs ?? 0;
   const handle = async (req: RawIncoming): Promise<RawOutgoing> => {
     quota?.check();
-    // Envoy spends its CPU on every request it handles, local replies included, before deciding.
-    const held = modelled?.charge(hopMs);
-    if (held) await held;
     const conn = req.connection.data as { internalSlot?: boolean };
     // Istio 1.24: the load's downstream connection needs an internal upstream connection first.
-    if (internal && !conn.internalSlot && req.headers.get(SOURCE_SA_HEADER) === LOADGEN_SA) {
-      if (internal.tryAcquire()) {
-        conn.internalSlot = true;
-        req.connection.socket.once('close', () => internal.release());
-      } else {
+    const internal =
+      config.istioBehaviour === '1.24' &&
+      !conn.internalSlot &&
+      req.headers.get(SOURCE_SA_HEADER) === LOADGEN_SA;
+    const dest = parseDestination(req.headers.get(DESTINATION_HEADER) ?? req.headers.get('host'));
+    const port = dest ? services[serviceKey(dest)] : undefined;
+    const routed = dest !== null && port !== undefined && admits.has(dest.namespace);
+    const allowed =
+      routed &&
+      evaluateAuthz(config.policies, {
+        namespace: dest.namespace,
+        service: dest.service,
+        method: req.method,
+        sourceNamespace: req.headers.get(SOURCE_NAMESPACE_HEADER),
+      }).allowed;
+    const clusterName = allowed ? outboundClusterName(dest) : undefined;
+    // Envoy spends its CPU on every request it handles, local replies included, before deciding.
+    const entering = limits.enter({ costMs: hopMs, internal, cluster: clusterName });
+    const entered = 'then' in entering ? await entering : entering;
+    if (internal) {
+      if (!entered.internal) {
         stats.cluster(INTERNAL_CLUSTER).upstream_cx_overflow++;
         stats.countStatus(503);
         return overflow();
       }
+      conn.internalSlot = true;
+      req.connection.socket.once('close', () => limits.releaseInternal());
     }
-    const dest = parseDestination(req.headers.get(DESTINATION_HEADER) ?? req.headers.get('host'));
-    const port = dest ? services[serviceKey(dest)] : undefined;
-    if (!dest || port === undefined || !admits.has(dest.namespace)) {
+    if (!routed || port === undefined) {
       // Not admitted (allowedRoutes) or unknown: Envoy has no route for it.
       stats.http.no_route++;
       stats.countStatus(404);
@@ -201,33 +228,20 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
         'NR',
       );
     }
-    const decision = evaluateAuthz(config.policies, {
-      namespace: dest.namespace,
-      service: dest.service,
-      method: req.method,
-      sourceNamespace: req.headers.get(SOURCE_NAMESPACE_HEADER),
-    });
-    if (!decision.allowed) {
+    if (!allowed || clusterName === undefined || !entered.breaker) {
       stats.http.rbac_denied++;
       stats.countStatus(403);
       return local(403, 'RBAC: access denied');
     }
     stats.http.rbac_allowed++;
-    const clusterName = outboundClusterName(dest);
     const cluster = stats.cluster(clusterName);
-    let state = inflight.get(clusterName);
-    if (!state) {
-      state = { inflight: 0 };
-      inflight.set(clusterName, state);
-    }
-    const breaker = decideBreaker(state, config.limits);
+    const breaker = entered.breaker;
     if (breaker.cxOverflow) cluster.upstream_cx_overflow++;
     if (!breaker.admit) {
       cluster[breaker.counter]++;
       stats.countStatus(503);
       return overflow();
     }
-    state.inflight++;
     cluster.upstream_rq_total++;
     const headers: string[] = [];
     const raw = req.rawHeaders;
@@ -250,63 +264,123 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
       stats.countStatus(503);
       return local(503, `upstream connect error: ${(e as Error).message}`, 'UF');
     } finally {
-      state.inflight--;
+      limits.finish(clusterName);
     }
   };
 
   const data = createRawHttpServer(handle);
-  const server = data.server;
   data.onConnection(() => {
     stats.http.downstream_cx_total++;
   });
-  const admin = createServer((req, res) => {
+  return {
+    stats,
+    server: data.server,
+    get connections() {
+      return data.connections;
+    },
+    beginWarmup(echoPort) {
+      admits.add(WARMUP_DEST.namespace);
+      services[serviceKey(WARMUP_DEST)] = echoPort;
+    },
+    async endWarmup() {
+      admits.delete(WARMUP_DEST.namespace);
+      delete services[serviceKey(WARMUP_DEST)];
+      const key = outboundClusterName(WARMUP_DEST);
+      await pools.get(key)?.destroy();
+      pools.delete(key);
+      stats.reset();
+      stats.cluster(INTERNAL_CLUSTER);
+    },
+    setQuota(q) {
+      quota = q;
+    },
+    async close() {
+      await Promise.all([data.close(), ...[...pools.values()].map((p) => p.destroy())]);
+    },
+  };
+}
+
+/** The admin endpoint: Envoy-named stats (`/stats/prometheus`) and readiness. */
+export function createAdminServer(
+  statsText: () => Promise<string> | string,
+): ReturnType<typeof createServer> {
+  return createServer((req, res) => {
     if (req.url === '/stats/prometheus') {
-      stats.gauges.envoy_http_downstream_cx_active = data.connections;
-      if (internal) stats.gauges.meshbench_internal_cluster_cx_active = internal.active;
-      if (modelled) {
-        const m = modelled.stats;
-        stats.gauges.meshbench_modelled_cpu_seconds = m.usageSeconds;
-        stats.gauges.meshbench_modelled_cpu_nr_periods = m.periods;
-        stats.gauges.meshbench_modelled_cpu_nr_throttled = m.throttledPeriods;
-        stats.gauges.meshbench_modelled_cpu_throttled_seconds = m.throttledSeconds;
-      }
-      if (quota) {
-        stats.gauges.meshbench_emulated_cpu_nr_periods = quota.stats.periods;
-        stats.gauges.meshbench_emulated_cpu_nr_throttled = quota.stats.throttledPeriods;
-        stats.gauges.meshbench_emulated_cpu_throttled_seconds = quota.stats.throttledSeconds;
-      }
-      const text = formatWaypointStats(stats);
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      return res.end(text);
+      Promise.resolve()
+        .then(statsText)
+        .then(
+          (text) => {
+            res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+            res.end(text);
+          },
+          (e) => reply(res, 500, `stats unavailable: ${(e as Error).message}`),
+        );
+      return;
     }
     if (req.url === '/healthz/ready') return reply(res, 200, 'ready');
     reply(res, 404, 'not found');
   });
-  const port = await listen(server, config.port ?? 0);
-  const adminPort = await listen(admin, config.adminPort ?? 0);
-  if (config.warmupRequests) {
-    await warmUp({ port, count: config.warmupRequests, admits, services });
-    // Forget the warm-up: fresh counters, no echo cluster.
-    stats.reset();
-    stats.cluster(INTERNAL_CLUSTER);
-    await pools.get(outboundClusterName(WARMUP_DEST))?.destroy();
-    pools.delete(outboundClusterName(WARMUP_DEST));
-    inflight.clear();
+}
+
+/** Gauges of one worker's core and its emulated quota. */
+export function coreGauges(core: WaypointCore, quota: EmulatedQuota | null): Record<string, number> {
+  const g: Record<string, number> = { envoy_http_downstream_cx_active: core.connections };
+  if (quota) {
+    g.meshbench_emulated_cpu_nr_periods = quota.stats.periods;
+    g.meshbench_emulated_cpu_nr_throttled = quota.stats.throttledPeriods;
+    g.meshbench_emulated_cpu_throttled_seconds = quota.stats.throttledSeconds;
   }
-  if (config.emulateQuota) quota = new EmulatedQuota(config.cpuLimit);
-  if (config.modelledCpu) modelled = new ModelledCpu({ ...config.modelledCpu, periodMs: CFS_PERIOD_MS });
+  return g;
+}
+
+/** Warms the JIT through the proxy at `port` (outside the quota), then tells every core to forget it. */
+export async function warmUpThrough(input: {
+  port: number;
+  count: number;
+  begin(echoPort: number): Promise<void> | void;
+  end(): Promise<void>;
+}): Promise<void> {
+  const echo = await startEcho();
+  try {
+    await input.begin(echo.port);
+    await driveWarmup(input.port, input.count);
+  } finally {
+    await input.end();
+    await echo.close();
+  }
+}
+
+/** One waypoint in this process (one worker): what the platform starts when ceil(cpuLimit) is 1. */
+export async function startWaypointServer(config: WaypointConfig): Promise<RunningWaypoint> {
+  const limits = new ProcessLimits(config);
+  const core = createWaypointCore(config, limits);
+  let quota: EmulatedQuota | null = null;
+  const admin = createAdminServer(() => {
+    Object.assign(core.stats.gauges, coreGauges(core, quota), limits.gauges());
+    return formatWaypointStats(core.stats);
+  });
+  const port = await listen(core.server, config.port ?? 0);
+  const adminPort = await listen(admin, config.adminPort ?? 0);
+  if (config.warmupRequests)
+    await warmUpThrough({
+      port,
+      count: config.warmupRequests,
+      begin: (echoPort) => core.beginWarmup(echoPort),
+      end: () => core.endWarmup(),
+    });
+  limits.start();
+  if (config.emulateQuota) {
+    quota = new EmulatedQuota(config.cpuLimit);
+    core.setQuota(quota);
+  }
   return {
     port,
     adminPort,
-    stats,
+    stats: core.stats,
     async close() {
-      modelled?.close();
+      limits.close();
       admin.closeAllConnections();
-      await Promise.all([
-        data.close(),
-        new Promise((r) => admin.close(r)),
-        ...[...pools.values()].map((p) => p.destroy()),
-      ]);
+      await Promise.all([core.close(), new Promise((r) => admin.close(r))]);
     },
   };
 }

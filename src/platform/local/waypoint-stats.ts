@@ -56,6 +56,38 @@ export class WaypointStats {
   }
 }
 
+/** One worker's counters as plain data (sent to the primary, which adds them up). */
+export interface StatsSnapshot {
+  http: Record<HttpCounter, number>;
+  clusters: Array<[string, Record<ClusterCounter, number>]>;
+  gauges: Record<string, number>;
+}
+
+export function snapshotStats(stats: WaypointStats): StatsSnapshot {
+  return {
+    http: { ...stats.http },
+    clusters: [...stats.clusters].map(([name, c]) => [name, { ...c }]),
+    gauges: { ...stats.gauges },
+  };
+}
+
+/**
+ * Envoy's stats of a multi-worker proxy are the sum over its workers: counters and the active-connection
+ * gauge add up; the emulated quota's gauges (each worker has its own quota) are the most throttled
+ * worker's.
+ */
+export function mergeStats(into: WaypointStats, from: StatsSnapshot): void {
+  for (const k of HTTP_COUNTERS) into.http[k] += from.http[k];
+  for (const [name, counters] of from.clusters) {
+    const c = into.cluster(name);
+    for (const k of CLUSTER_COUNTERS) c[k] += counters[k];
+  }
+  for (const [name, value] of Object.entries(from.gauges))
+    into.gauges[name] = name.startsWith('meshbench_emulated_')
+      ? Math.max(into.gauges[name] ?? 0, value)
+      : (into.gauges[name] ?? 0) + value;
+}
+
 const STAT_PREFIX = 'inbound_hbone';
 
 /** Renders the stats in Envoy's Prometheus naming (`envoy_cluster_*`, `envoy_http_*`). */

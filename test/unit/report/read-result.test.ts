@@ -3,7 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { summarizeRun } from '../../../src/analysis/summarize.ts';
+import { summarizeLoad as summarizeLoadResult } from '../../../src/load/summarize-load.ts';
 import { readResultFile } from '../../../src/report/read-result.ts';
+import { planEnvelope } from '../../../src/suite/plan.ts';
 import type { RunResult } from '../../../src/result/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshbench-read-result-'));
@@ -31,6 +34,21 @@ describe('readResultFile', () => {
     const r = await readResultFile('fixtures/results/sample-result.json');
     expect(r.schemaVersion).toBe(1);
     expect(r.variants).toHaveLength(2);
+  });
+
+  it('reads a schemaVersion 1 file from before the envelope had one home, into the one error scheme (issue 12)', async () => {
+    // Older files carry plan.waypoint beside every waypoint's envelope: still read, and not needed.
+    const old = JSON.parse(readFileSync(SAMPLE, 'utf8'));
+    old.plan.waypoint = { ...old.plan.variants[0].topology.waypoints[0].envelope };
+    const r = await readResultFile(file('old-envelope.json', JSON.stringify(old)));
+    expect(planEnvelope(r.plan)).toEqual(old.plan.variants[0].topology.waypoints[0].envelope);
+    // Error keys are derived from the stored outcomes when read, so an old file gets today's keys:
+    // the run summary and the load summary name the same classes.
+    const summary = summarizeRun(r);
+    const ns2 = summary.variants.find((v) => v.name === 'shared')!.tenants.find((t) => t.tenant === 'ns-2')!;
+    const load = r.variants.find((v) => v.name === 'shared')!.tenants.find((t) => t.tenant === 'ns-2')!.load;
+    expect(Object.keys(ns2.merged.errors.byClass).sort()).toEqual(['http_503', 'reset', 'timeout']);
+    expect(ns2.merged.errors.byClass).toEqual(summarizeLoadResult(load).errorsByClass);
   });
 
   it.each([

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { Client } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMeshbenchError } from '../../../../src/errors.ts';
@@ -109,6 +111,80 @@ describe('Envoy limits at the waypoint', () => {
     } finally {
       await Promise.all(clients.map((c) => c.destroy()));
     }
+  });
+});
+
+describe('Envoy workers: ceil(cpuLimit) processes behind one port, one set of limits (issue 12)', () => {
+  it('two workers at a 2-core limit share the breaker: maxRequests 3 admits 3 of 12 however they spread', async () => {
+    const p = await start(
+      {
+        cpuLimit: 2,
+        maxConnections: 100,
+        maxPendingRequests: 100,
+        maxRequests: 3,
+        istioBehaviour: 'current',
+      },
+      'dedicated',
+      'auto',
+      {
+        platforms: {
+          local: {
+            cpu: 'host',
+            calibrate: false,
+            // productpage holds each request 400 ms: all 12 are in flight at once.
+            serviceTimes: { productpage: { mean: '400ms', distribution: 'fixed' } },
+          },
+        },
+      },
+    );
+    const wp = p.waypoints.get('ns-1/waypoint')!;
+    expect(wp.config.workers).toBe(Math.min(2, cpus().length));
+    expect(wp.proc.ready.workerPids).toHaveLength(wp.config.workers > 1 ? 2 : 0);
+    // The envelope's memory limit (1Gi by default) caps the heap of each of its processes.
+    for (const pid of [wp.proc.pid, ...wp.proc.ready.workerPids])
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain(
+        `--max-old-space-size=${wp.config.workers > 1 ? 341 : 1024}`,
+      );
+    const clients = Array.from({ length: 12 }, () => new Client(`http://127.0.0.1:${wp.proc.ready.port}`));
+    try {
+      const results = await Promise.all(clients.map((c) => send(c, 'productpage', '/productpage')));
+      // Per-worker counters would admit 3 per worker (6); Envoy's are per proxy.
+      expect(results.filter((r) => r.status === 200)).toHaveLength(3);
+      expect(results.filter((r) => r.status === 503 && r.flags === 'UO')).toHaveLength(9);
+      // The admin endpoint adds the workers' counters up.
+      const s = await p.sampler().sample();
+      const c = s.stats.find((x) => x.component === 'waypoint ns-1/waypoint')!.counters;
+      const pp = 'cluster.outbound|9080||productpage.ns-1.svc.cluster.local';
+      expect(c[`${pp}.upstream_rq_pending_overflow`]).toBe(9);
+      expect(c[`${pp}.upstream_rq_total`]).toBe(3);
+      // productpage's own calls (details, reviews) cross the waypoint too: more than the 12 sent.
+      expect(c.downstream_rq_total).toBeGreaterThan(12);
+      // Both workers served connections (the primary hands them out in turn).
+      if (wp.config.workers > 1) expect(c.meshbench_workers_serving).toBe(2);
+    } finally {
+      await Promise.all(clients.map((c) => c.destroy()));
+    }
+  });
+
+  it('a worker that dies takes the waypoint down, and the run hears of it', async () => {
+    if (cpus().length < 2) return;
+    const p = await start({ cpuLimit: 2 });
+    const wp = p.waypoints.get('ns-1/waypoint')!;
+    process.kill(wp.proc.ready.workerPids[0], 'SIGKILL');
+    const deadline = Date.now() + 5000;
+    let error: unknown;
+    while (!error && Date.now() < deadline) {
+      try {
+        p.checkHealthy();
+        await new Promise((r) => setTimeout(r, 50));
+      } catch (e) {
+        error = e;
+      }
+    }
+    expect(isMeshbenchError(error) && error.code).toBe('PLATFORM_FAILED');
+    expect(String((error as Error).message)).toMatch(
+      /waypoint ns-1\/waypoint .*exited unexpectedly \(code 1/,
+    );
   });
 });
 

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   buildRoutes,
   buildWaypointConfig,
+  heapPerProcessMi,
   waypointFingerprint,
+  waypointWorkers,
 } from '../../../../src/platform/local/routes.ts';
 import type { Variant } from '../../../../src/suite/schema.ts';
 import { twoTenantTopology } from '../../../helpers/topology.ts';
@@ -65,13 +67,37 @@ describe('buildWaypointConfig', () => {
       topology: t,
       services: { 'ns-1/productpage': 1 },
       emulateQuota: false,
+      hostCores: 2,
     });
     expect(c.admits).toEqual(['ns-1', 'ns-2']);
     expect(c.limits).toEqual({ maxConnections: 102, maxPendingRequests: 102, maxRequests: 102 });
     expect(c.policies.map((p) => p.namespace)).toEqual(['ns-1', 'ns-2']);
     const d = topo({ name: 'dedicated', waypoints: 'dedicated' });
-    const c2 = buildWaypointConfig({ spec: d.waypoints[1], topology: d, services: {}, emulateQuota: false });
+    const c2 = buildWaypointConfig({
+      spec: d.waypoints[1],
+      topology: d,
+      services: {},
+      emulateQuota: false,
+      hostCores: 2,
+    });
     expect(c2.policies.map((p) => p.namespace)).toEqual(['ns-2']);
     expect(waypointFingerprint(c)).not.toBe(waypointFingerprint(c2));
+  });
+});
+
+describe('the stand-in as Envoy sizes itself', () => {
+  it('runs ceil(cpuLimit) workers, as Istio derives them from the limit, at most the host cores', () => {
+    expect(waypointWorkers(0.2, 2)).toBe(1); // the reference at scale 0.1: one worker
+    expect(waypointWorkers(1, 2)).toBe(1);
+    expect(waypointWorkers(1.01, 2)).toBe(2);
+    expect(waypointWorkers(2, 2)).toBe(2); // the article's 2-core waypoint at scale 1
+    expect(waypointWorkers(2.5, 16)).toBe(3);
+    expect(waypointWorkers(8, 2)).toBe(2);
+  });
+
+  it('splits the memory limit over its processes (a primary beside several workers)', () => {
+    expect(heapPerProcessMi('1Gi', 1)).toBe(1024);
+    expect(heapPerProcessMi('1Gi', 2)).toBe(341);
+    expect(heapPerProcessMi('512Mi', 3)).toBe(128);
   });
 });
