@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set-up on a fresh machine: OS libraries the chart renderer (canvas) compiles against when its
 # prebuilt binary cannot be downloaded, then the npm dependencies. Safe to run again.
-# Usage: npm run setup            (or: bash scripts/setup.sh --test-tools  to add chromium, wrk, hey)
+# Usage: npm run setup            (or: bash scripts/setup.sh --test-tools  to add chromium, wrk, hey and,
+#                                   with Go, the Kubernetes test binaries: scripts/k8s-test-bins.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,4 +38,13 @@ echo "setup: installing npm dependencies" >&2
 # npm install (not ci): an optional dependency of vite is not served by every registry, which `npm ci` rejects.
 npm install --no-audit --no-fund --no-save
 node -e "require('canvas')" 2>/dev/null || { echo "setup: canvas did not build; charts need it (see the OS packages above)" >&2; exit 1; }
+if [[ "${1:-}" == "--test-tools" ]]; then
+  # The real Kubernetes pieces the kube tests run against, built from Go modules into a cache outside the
+  # repository (reused when present). Without Go, those tests skip and say how to enable them.
+  if command -v go >/dev/null 2>&1; then
+    bash scripts/k8s-test-bins.sh >/dev/null || { echo "setup: building the Kubernetes test binaries failed" >&2; exit 1; }
+  else
+    echo "setup: no Go toolchain: the real API server tests will be skipped" >&2
+  fi
+fi
 echo "setup: done. Try: npm run bench" >&2

@@ -11,7 +11,6 @@ import {
   type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
-  PatchStrategy,
 } from '@kubernetes/client-node';
 import { MeshbenchError } from '../../errors.ts';
 import { type KubeObject, manifestJson } from './manifests/types.ts';
@@ -28,6 +27,15 @@ function describeObject(
   name?: string,
 ): string {
   return `${kind} ${namespace ? `${namespace}/` : ''}${name ?? ''} (${apiVersion})`;
+}
+
+/** The message of a JSON Status body (or the start of a plain one). */
+function statusMessage(text: string): string {
+  try {
+    return JSON.parse(text).message ?? text.slice(0, 200);
+  } catch {
+    return text.slice(0, 200);
+  }
 }
 
 /** The API's own message from an ApiException body (a JSON Status as a string). */
@@ -103,21 +111,38 @@ export class KubeClient {
       );
     }
     const body = manifestJson(obj) as KubeJson;
+    const target = describeObject(
+      body.apiVersion ?? '?',
+      body.kind ?? '?',
+      body.metadata?.namespace,
+      body.metadata?.name,
+    );
+    let path: string;
     try {
-      return (await this.objects.patch(
-        body,
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
-      )) as KubeJson;
+      // The object's REST path, from the server's discovery (a kind it does not serve fails here).
+      path = await (
+        this.objects as unknown as { specUriPath(o: KubernetesObject, a: 'patch'): Promise<string> }
+      ).specUriPath(body, 'patch');
     } catch (e) {
-      this.fail(
-        `apply ${describeObject(body.apiVersion ?? '?', body.kind ?? '?', body.metadata?.namespace, body.metadata?.name)}`,
-        e,
-      );
+      this.fail(`apply ${target}`, e, 'check the CRDs of this kind are installed (`meshbench doctor`)');
     }
+    // Sent as given (the client's typed serializer would drop fields it does not know), and checked
+    // strictly: an unknown or duplicate field is refused by the server, not silently pruned.
+    const query = `fieldManager=${FIELD_MANAGER}&force=true&fieldValidation=Strict`;
+    const r = await this.raw('PATCH', `${path}?${query}`, body, 30_000, 'application/apply-patch+yaml');
+    if (r.status >= 200 && r.status < 300) return JSON.parse(r.text) as KubeJson;
+    throw new MeshbenchError(
+      'PLATFORM_FAILED',
+      `apply ${target} failed on ${this.server}: HTTP ${r.status}: ${statusMessage(r.text)}`,
+      {
+        fix:
+          r.status === 403
+            ? 'grant the RBAC permission named (see `meshbench doctor`)'
+            : r.status === 409
+              ? 'another field manager owns these fields; meshbench applies with force, so this is a conflict it could not take over: check who else manages the object'
+              : 'check the cluster (`meshbench doctor`) and the object named',
+      },
+    );
   }
 
   /** Reads one object; undefined when it does not exist. */
@@ -185,10 +210,11 @@ export class KubeClient {
 
   /** A raw request through the API server (text), with the kubeconfig's credentials. */
   async raw(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PATCH',
     path: string,
     body?: unknown,
     timeoutMs = 15_000,
+    contentType = 'application/json',
   ): Promise<{ status: number; text: string }> {
     // Keep any path prefix of the server URL (e.g. a proxy in front of the API).
     const base = new URL(this.server);
@@ -198,7 +224,7 @@ export class KubeClient {
     const plain = url.protocol === 'http:';
     if (plain) delete opts.agent;
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    if (payload) opts.headers = { ...opts.headers, 'Content-Type': 'application/json' };
+    if (payload) opts.headers = { ...opts.headers, 'Content-Type': contentType };
     return await new Promise((resolve, reject) => {
       const req = (plain ? http : https).request(url, { ...opts, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];

@@ -6,13 +6,50 @@
 import { IstioOperator } from '@kubernetes-models/istio/install.istio.io/v1alpha1/IstioOperator';
 import type { WaypointEnvelope } from '../../../suite/schema.ts';
 import { supportsGatewayParameters } from '../istio-version.ts';
-import { type Placement, nodeSelectorOf } from './types.ts';
+import type { Placement } from './types.ts';
 import { statsProxyConfig, waypointResources } from './waypoints.ts';
 
 export interface InstallValues {
   meshConfig: { defaultConfig: ReturnType<typeof statsProxyConfig> };
   global?: {
-    waypoint: { resources: ReturnType<typeof waypointResources>; nodeSelector?: Record<string, string> };
+    waypoint: { resources: ReturnType<typeof waypointResources>; affinity?: NodeAffinity };
+  };
+}
+
+interface NodeAffinity {
+  nodeAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: Array<{
+        matchExpressions: Array<{ key: string; operator: 'In'; values: string[] }>;
+      }>;
+    };
+  };
+}
+
+/**
+ * The waypoints' placement as install values. Not `global.waypoint.nodeSelector`: the waypoint
+ * template renders it as a pod nodeSelector (a map), but istioctl validates it as a NodeSelector
+ * (nodeSelectorTerms) and refuses a map ("invalid schema for global.waypoint.nideSelector", found by
+ * `istioctl validate` on our plan). A required node affinity places them the same and passes both.
+ */
+function placementAffinity(selector: Record<string, string> | undefined): { affinity?: NodeAffinity } {
+  if (!selector || Object.keys(selector).length === 0) return {};
+  return {
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: Object.entries(selector).map(([key, value]) => ({
+                key,
+                operator: 'In' as const,
+                values: [value],
+              })),
+            },
+          ],
+        },
+      },
+    },
   };
 }
 
@@ -28,7 +65,7 @@ export function buildInstallValues(input: {
     values.global = {
       waypoint: {
         resources: waypointResources(input.envelope),
-        ...nodeSelectorOf(input.placement.waypoints),
+        ...placementAffinity(input.placement.waypoints),
       },
     };
   }

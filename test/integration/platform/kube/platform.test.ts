@@ -9,7 +9,7 @@ import { buildLoadResultFromFortio, extractFortioJson } from '../../../../src/pl
 import { buildTenantSchedule } from '../../../../src/platform/kube/schedule.ts';
 import { createKindPlatform } from '../../../../src/platform/kind/platform.ts';
 import type { LoadSchedule } from '../../../../src/load/types.ts';
-import { allVariantsPlan } from '../../../unit/platform/kube/helpers.ts';
+import { allVariantsPlan, sidecarInjectorConfigMap } from '../../../unit/platform/kube/helpers.ts';
 import { FakeApiServer, putPod, seedIstioCluster } from './fake-apiserver.ts';
 
 const FIX = new URL('../../../../fixtures/kube/', import.meta.url).pathname;
@@ -227,20 +227,10 @@ describe("a reused cluster gets the suite's waypoint limits (issue 12: Istio < 1
   /** What the earlier install left: istiod's injector values with waypoint CPU limit 2. */
   function seedInstalledLimit(cpu: string) {
     seedCluster(() => fortioLog);
-    api.put('/api/v1/namespaces/istio-system/configmaps/istio-sidecar-injector', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'istio-sidecar-injector', namespace: 'istio-system' },
-      data: {
-        values: JSON.stringify({
-          global: {
-            waypoint: {
-              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu, memory: '1Gi' } },
-            },
-          },
-        }),
-      },
-    });
+    api.put(
+      '/api/v1/namespaces/istio-system/configmaps/istio-sidecar-injector',
+      sidecarInjectorConfigMap(cpu),
+    );
   }
   const planWithCpu = (cpuLimit: number) => {
     const plan = allVariantsPlan({ platform: 'cluster' });

@@ -36,3 +36,24 @@ export function allVariantsPlan(
   if (!r.ok) throw r.error;
   return expandSuite(r.value, { platform, source: 'test' });
 }
+
+/** istiod's injector values as an Istio < 1.26 install leaves them: the waypoints' resources. */
+export function sidecarInjectorConfigMap(cpuLimit: string) {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'istio-sidecar-injector', namespace: 'istio-system' },
+    data: {
+      values: JSON.stringify({
+        global: {
+          waypoint: {
+            resources: {
+              requests: { cpu: '100m', memory: '128Mi' },
+              limits: { cpu: cpuLimit, memory: '1Gi' },
+            },
+          },
+        },
+      }),
+    },
+  };
+}

@@ -182,7 +182,15 @@ describe.each([
         '.*upstream_cx_overflow.*',
       );
       if (modern) expect(iop.spec.values).toBeUndefined();
-      else expect(iop.spec.values.global.waypoint.resources.limits).toEqual({ cpu: '2', memory: '1Gi' });
+      else {
+        expect(iop.spec.values.global.waypoint.resources.limits).toEqual({ cpu: '2', memory: '1Gi' });
+        // Placed by a required node affinity: istioctl refuses a map as global.waypoint.nodeSelector.
+        expect(iop.spec.values.global.waypoint.nodeSelector).toBeUndefined();
+        expect(
+          iop.spec.values.global.waypoint.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+            .nodeSelectorTerms,
+        ).toEqual([{ matchExpressions: [{ key: 'meshbench.io/role', operator: 'In', values: ['mesh'] }] }]);
+      }
     }
   });
 
