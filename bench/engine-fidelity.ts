@@ -2,24 +2,28 @@
  * Engine fidelity and cost benchmark (not a test): meshbench's paced engine against autocannon (rate mode),
  * hey (-q) and wrk (closed loop, for cost), in the same run, against a local server whose own answer times are
  * the truth. `npm run -s bench:engine -- [--json] [--duration 20s] [--rate 6500] [--connections 650]
- * [--scenarios fixed,mixed] [--tools meshbench,autocannon,hey,wrk,wrk-matched,meshbench-w2,meshbench-undici]
+ * [--scenarios fixed,mixed] [--tools meshbench,autocannon,hey,fortio,fortio-uniform,vegeta,wrk,wrk-matched,
+ * meshbench-w2,meshbench-undici]
  * [--no-stall]` (-s keeps npm's banner
  * off stdout)
  * Human table on stderr; with --json the result on stdout.
  */
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { parseDuration } from '../src/suite/duration.ts';
 import { decodeHistogram, latencyStats } from '../src/metrics/histogram.ts';
 import { CLOCK_TICKS } from '../src/metrics/proc-cpu.ts';
 import type { RunnerOutput } from './engine-runner.ts';
-import { parseHeyCsv, parseWrk } from './engine-peers.ts';
+import { parseFortioJson, parseHeyCsv, parseVegetaJson, parseWrk } from './engine-peers.ts';
 
 const argv = process.argv.slice(2);
 const USAGE = `Usage: npm run -s bench:engine -- [--json] [--duration 20s] [--rate 6500] [--connections 650]
-  [--scenarios fixed,mixed] [--tools meshbench,autocannon,hey,wrk,wrk-matched,meshbench-w2,meshbench-undici] [--no-stall]
+  [--scenarios fixed,mixed] [--tools meshbench,autocannon,hey,fortio,fortio-uniform,vegeta,wrk,wrk-matched,
+  meshbench-w2,meshbench-undici] [--no-stall]
 
+Fortio and vegeta are built from Go modules on first use (scripts/go-peers.sh; skipped without Go).
 Engine fidelity and cost against peers measured in the same run (about five minutes with the defaults).
 Human table on stderr; with --json the result on stdout.
 `;
@@ -51,7 +55,9 @@ const durationMs = parseDuration(flag('duration') ?? '20s') ?? 20_000;
 const rate = Number(flag('rate') ?? 6500);
 const connections = Number(flag('connections') ?? 650);
 const scenarios = (flag('scenarios') ?? 'fixed,mixed').split(',') as ('fixed' | 'mixed')[];
-const tools = (flag('tools') ?? 'meshbench,autocannon,hey,wrk,wrk-matched').split(',');
+const tools = (
+  flag('tools') ?? 'meshbench,autocannon,hey,fortio,fortio-uniform,vegeta,wrk,wrk-matched'
+).split(',');
 const withStall = !argv.includes('--no-stall');
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -66,6 +72,15 @@ function childrenCpuMs(): number {
 async function installed(bin: string): Promise<boolean> {
   const r = await execa('which', [bin], { reject: false });
   return r.exitCode === 0;
+}
+
+/** Fortio and vegeta from Go modules (built on first use into a cache outside the repository), or why not. */
+async function goPeers(): Promise<{ bin: string } | { missing: string }> {
+  const r = await execa('bash', ['scripts/go-peers.sh'], { reject: false });
+  if (r.exitCode === 3) return { missing: 'no Go toolchain' };
+  if (r.exitCode !== 0)
+    return { missing: `building them failed: ${r.stderr.split('\n').slice(-2).join(' | ')}` };
+  return { bin: r.stdout.trim().split('\n').pop() ?? '' };
 }
 
 interface ServerHandle {
@@ -175,6 +190,38 @@ async function runTool(
     };
   }
   const cpu0 = childrenCpuMs();
+  if (tool.startsWith('fortio')) {
+    // As the article ran it (-qps 6500 -c 650); -uniform spreads the connections' starts over the interval.
+    const out = join(tmpdir(), `mb-fortio-${process.pid}.json`);
+    try {
+      const args = ['load', '-qps', String(rate), '-c', String(connections), '-t', `${seconds}s`];
+      args.push('-p', '50,90,99,99.9', ...(tool === 'fortio-uniform' ? ['-uniform'] : []));
+      const r = await execa(join(goBin, 'fortio'), [...args, '-json', out, '-quiet', url], { reject: false });
+      if (r.exitCode !== 0) throw new Error(`fortio: ${r.stderr.split('\n').slice(-3).join(' | ')}`);
+      const cpu = childrenCpuMs() - cpu0;
+      const figures = parseFortioJson(readFileSync(out, 'utf8'));
+      return { tool, mode: 'open', ...figures, cpuMsPerRequest: cpu / Math.max(1, figures.requests) };
+    } finally {
+      rmSync(out, { force: true });
+    }
+  }
+  if (tool === 'vegeta') {
+    const out = join(tmpdir(), `mb-vegeta-${process.pid}.bin`);
+    try {
+      const attack = ['attack', `-rate=${rate}`, `-max-connections=${connections}`, `-duration=${seconds}s`];
+      const r = await execa(join(goBin, 'vegeta'), [...attack, `-output=${out}`], {
+        reject: false,
+        input: `GET ${url}\n`,
+      });
+      if (r.exitCode !== 0) throw new Error(`vegeta: ${r.stderr.split('\n').slice(-3).join(' | ')}`);
+      const cpu = childrenCpuMs() - cpu0; // the attack only, not the report below
+      const report = await execa(join(goBin, 'vegeta'), ['report', '-type=json', out]);
+      const figures = parseVegetaJson(report.stdout);
+      return { tool, mode: 'open', ...figures, cpuMsPerRequest: cpu / Math.max(1, figures.requests) };
+    } finally {
+      rmSync(out, { force: true });
+    }
+  }
   if (tool === 'hey') {
     const perWorker = rate / connections;
     const r = await execa(
@@ -234,9 +281,21 @@ function targetsOf(profile: 'fixed' | 'mixed', rows: ToolRow[]) {
 
 const started = new Date().toISOString();
 const load0 = loadavg();
-const available = [];
+const available: string[] = [];
+const wantsGo = tools.some((t) => t.startsWith('fortio') || t === 'vegeta');
+const go = wantsGo ? await goPeers() : { missing: 'not asked for' };
+const goBin = 'bin' in go ? go.bin : '';
+if (wantsGo && 'missing' in go)
+  log(
+    `fortio and vegeta skipped (${go.missing}): install Go, or run \`bash scripts/go-peers.sh\` to build them`,
+  );
 for (const t of tools)
-  if (t.startsWith('meshbench') || t === 'autocannon' || (await installed(t.replace(/-matched$/, ''))))
+  if (
+    t.startsWith('meshbench') ||
+    t === 'autocannon' ||
+    ((t.startsWith('fortio') || t === 'vegeta') && goBin) ||
+    (!t.startsWith('fortio') && t !== 'vegeta' && (await installed(t.replace(/-matched$/, ''))))
+  )
     available.push(t);
 log(
   `engine fidelity: ${rate} rps over ${connections} connections, ${durationMs / 1000}s per tool; tools ${available.join(', ')}; load average ${load0.map((l) => l.toFixed(2)).join(' ')}`,

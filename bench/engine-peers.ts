@@ -61,3 +61,61 @@ export function parseWrk(text: string): PeerFigures {
     errors,
   };
 }
+
+/**
+ * `fortio load -json`: latency of each call from its actual start (Fortio waits for a connection's previous
+ * call before the next, so time behind the schedule is not in it), in seconds; percentiles as asked with -p.
+ */
+export function parseFortioJson(text: string): PeerFigures {
+  const j = JSON.parse(text) as {
+    ActualQPS?: number;
+    DurationHistogram?: { Count?: number; Percentiles?: Array<{ Percentile: number; Value: number }> };
+    RetCodes?: Record<string, number>;
+    ErrorsDurationHistogram?: { Count?: number };
+  };
+  const at = (p: number) => {
+    const v = j.DurationHistogram?.Percentiles?.find((x) => x.Percentile === p)?.Value;
+    return v === undefined ? null : v * 1000;
+  };
+  const codes = j.RetCodes ?? {};
+  const ok = Object.entries(codes)
+    .filter(([c]) => Number(c) >= 200 && Number(c) < 300)
+    .reduce((a, [, n]) => a + n, 0);
+  const requests = j.DurationHistogram?.Count ?? 0;
+  return {
+    requests,
+    achievedRps: j.ActualQPS ?? 0,
+    p50Ms: at(50) ?? 0,
+    p90Ms: at(90) ?? 0,
+    p99Ms: at(99) ?? 0,
+    p999Ms: at(99.9),
+    errors: Math.max(0, requests - ok),
+  };
+}
+
+/**
+ * `vegeta report -type json`: latency in ns from when each request was sent (vegeta paces sends on its own
+ * schedule and opens workers to keep it, but a request that waited for one is timed from its send).
+ */
+export function parseVegetaJson(text: string): PeerFigures {
+  const j = JSON.parse(text) as {
+    latencies?: Record<string, number>;
+    requests?: number;
+    rate?: number;
+    status_codes?: Record<string, number>;
+  };
+  const ms = (k: string) => (j.latencies?.[k] ?? 0) / 1e6;
+  const requests = j.requests ?? 0;
+  const ok = Object.entries(j.status_codes ?? {})
+    .filter(([c]) => Number(c) >= 200 && Number(c) < 300)
+    .reduce((a, [, n]) => a + n, 0);
+  return {
+    requests,
+    achievedRps: j.rate ?? 0,
+    p50Ms: ms('50th'),
+    p90Ms: ms('90th'),
+    p99Ms: ms('99th'),
+    p999Ms: null,
+    errors: Math.max(0, requests - ok),
+  };
+}
