@@ -21,7 +21,7 @@ import { parseFortioJson, parseHeyCsv, parseVegetaJson, parseWrk } from './engin
 const argv = process.argv.slice(2);
 const USAGE = `Usage: npm run -s bench:engine -- [--json] [--duration 20s] [--rate 6500] [--connections 650]
   [--scenarios fixed,mixed] [--tools meshbench,autocannon,hey,fortio,fortio-uniform,vegeta,wrk,wrk-matched,
-  meshbench-w2,meshbench-undici] [--no-stall]
+  meshbench-w2,meshbench-undici] [--no-stall] [--server go|node]
 
 Fortio and vegeta are built from Go modules on first use (scripts/go-peers.sh; skipped without Go).
 Engine fidelity and cost against peers measured in the same run (about five minutes with the defaults).
@@ -36,6 +36,7 @@ const KNOWN = new Set([
   '--scenarios',
   '--tools',
   '--no-stall',
+  '--server',
 ]);
 if (argv.includes('--help') || argv.includes('-h')) {
   process.stdout.write(USAGE);
@@ -59,6 +60,11 @@ const tools = (
   flag('tools') ?? 'meshbench,autocannon,hey,fortio,fortio-uniform,vegeta,wrk,wrk-matched'
 ).split(',');
 const withStall = !argv.includes('--no-stall');
+const serverKind = flag('server') ?? 'go';
+if (serverKind !== 'go' && serverKind !== 'node') {
+  process.stderr.write(`bench:engine: --server must be go or node, got ${JSON.stringify(serverKind)}\n`);
+  process.exit(2);
+}
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 /** CPU time (ms) of this process's reaped children, from /proc/self/stat (cutime + cstime, clock ticks). */
@@ -89,21 +95,49 @@ interface ServerHandle {
   truth(): Promise<{ p50Ms: number; p90Ms: number; p99Ms: number; p999Ms: number; count: number }>;
 }
 
+/** The Go truth server (bench/servers/delay-go), built into a temp folder; null without Go. */
+async function buildGoServer(): Promise<string | null> {
+  const out = join(tmpdir(), `mb-delay-server-${process.pid}`);
+  const r = await execa('go', ['build', '-o', out, '.'], { cwd: 'bench/servers/delay-go', reject: false });
+  return r.exitCode === 0 ? out : null;
+}
+
+/**
+ * The truth server: the Go one by default (cheap, so its own answer times stay near its delay while it
+ * shares the cores with a generator), the Node one with `--server node` or without Go.
+ */
 async function startServer(profile: 'fixed' | 'mixed'): Promise<ServerHandle> {
-  const child = execa(
-    'node',
-    ['--import', 'tsx', 'bench/servers/delay-server.ts', '--delay', '5', '--profile', profile],
-    {
-      reject: false,
-    },
-  );
+  const child = goServer
+    ? execa(goServer, ['-delay', '5', '-profile', profile], { reject: false })
+    : execa(
+        'node',
+        ['--import', 'tsx', 'bench/servers/delay-server.ts', '--delay', '5', '--profile', profile],
+        {
+          reject: false,
+        },
+      );
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout?.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()).port));
     child.once('exit', () => reject(new Error('delay server exited')));
   });
   const url = `http://127.0.0.1:${port}/`;
   const truth = async () => {
-    const s = (await (await fetch(`${url}__stats`)).json()) as { histogram: string };
+    const s = (await (await fetch(`${url}__stats`)).json()) as {
+      histogram?: string;
+      count: number;
+      p50Ms?: number;
+      p90Ms?: number;
+      p99Ms?: number;
+      p999Ms?: number;
+    };
+    if (s.histogram === undefined)
+      return {
+        p50Ms: s.p50Ms ?? 0,
+        p90Ms: s.p90Ms ?? 0,
+        p99Ms: s.p99Ms ?? 0,
+        p999Ms: s.p999Ms ?? 0,
+        count: s.count,
+      };
     const st = latencyStats(decodeHistogram(s.histogram));
     return { p50Ms: st.p50Ms, p90Ms: st.p90Ms, p99Ms: st.p99Ms, p999Ms: st.p999Ms, count: st.count };
   };
@@ -279,6 +313,9 @@ function targetsOf(profile: 'fixed' | 'mixed', rows: ToolRow[]) {
   };
 }
 
+const goServer = serverKind === 'go' ? await buildGoServer() : null;
+if (serverKind === 'go' && !goServer)
+  log('truth server: Go not available, using the Node one (--server node)');
 const started = new Date().toISOString();
 const load0 = loadavg();
 const available: string[] = [];
@@ -335,6 +372,10 @@ for (const profile of scenarios) {
       durationS: durationMs / 1000,
       serverP50Ms: mesh?.serverP50Ms ?? null,
       serverP99Ms: mesh?.serverP99Ms ?? null,
+      // Is the truth server the bottleneck? Its own p99 over its delay, the worst across the tools' runs
+      // (fixed profile: it should stay within 1 ms).
+      serverP99OverDelayMs:
+        profile === 'fixed' && rows.length ? Math.max(...rows.map((r) => r.serverP99Ms)) - 5 : null,
     },
     tools: rows,
   });
@@ -370,6 +411,7 @@ const out = {
   startedAt: started,
   machine: { loadAverageBefore: load0, loadAverageAfter: loadavg() },
   command: `npm run -s bench:engine -- ${argv.join(' ')}`.trim(),
+  truthServer: goServer ? 'go (bench/servers/delay-go)' : 'node (bench/servers/delay-server.ts)',
   scenarios: results,
   stall,
 };
@@ -377,7 +419,10 @@ const out = {
 const f = (v: number | null | undefined, d = 2) => (v === null || v === undefined ? '—' : v.toFixed(d));
 for (const s of results) {
   log(
-    `\n${s.scenario.name}: server truth p50 ${f(s.scenario.serverP50Ms)} ms, p99 ${f(s.scenario.serverP99Ms)} ms`,
+    `\n${s.scenario.name}: server truth p50 ${f(s.scenario.serverP50Ms)} ms, p99 ${f(s.scenario.serverP99Ms)} ms` +
+      (s.scenario.serverP99OverDelayMs === null
+        ? ''
+        : `; its worst p99 over its delay ${f(s.scenario.serverP99OverDelayMs)} ms`),
   );
   log(
     '  tool         mode    rps       p50     p90     p99     p99.9   srv p99  |p99 err|  cpu ms/req  errors',
@@ -404,4 +449,5 @@ log(
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
+if (goServer) rmSync(goServer, { force: true });
 if (json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

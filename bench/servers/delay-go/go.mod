@@ -1,0 +1,3 @@
+module meshbench.local/delay-server
+
+go 1.24
