@@ -319,7 +319,9 @@ if (serverKind === 'go' && !goServer)
 const started = new Date().toISOString();
 const load0 = loadavg();
 const available: string[] = [];
-const wantsGo = tools.some((t) => t.startsWith('fortio') || t === 'vegeta');
+/** Tools built from Go modules by scripts/go-peers.sh. */
+const isGoPeer = (t: string) => t.startsWith('fortio') || t === 'vegeta';
+const wantsGo = tools.some(isGoPeer);
 const go = wantsGo ? await goPeers() : { missing: 'not asked for' };
 const goBin = 'bin' in go ? go.bin : '';
 if (wantsGo && 'missing' in go)
@@ -330,8 +332,7 @@ for (const t of tools)
   if (
     t.startsWith('meshbench') ||
     t === 'autocannon' ||
-    ((t.startsWith('fortio') || t === 'vegeta') && goBin) ||
-    (!t.startsWith('fortio') && t !== 'vegeta' && (await installed(t.replace(/-matched$/, ''))))
+    (isGoPeer(t) ? goBin !== '' : await installed(t.replace(/-matched$/, '')))
   )
     available.push(t);
 log(

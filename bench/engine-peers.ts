@@ -62,6 +62,13 @@ export function parseWrk(text: string): PeerFigures {
   };
 }
 
+/** Responses with a 2xx status, from a status → count map. */
+function okCount(codes: Record<string, number> | undefined): number {
+  return Object.entries(codes ?? {})
+    .filter(([c]) => Number(c) >= 200 && Number(c) < 300)
+    .reduce((a, [, n]) => a + n, 0);
+}
+
 /**
  * `fortio load -json`: latency of each call from its actual start (Fortio waits for a connection's previous
  * call before the next, so time behind the schedule is not in it), in seconds; percentiles as asked with -p.
@@ -77,10 +84,7 @@ export function parseFortioJson(text: string): PeerFigures {
     const v = j.DurationHistogram?.Percentiles?.find((x) => x.Percentile === p)?.Value;
     return v === undefined ? null : v * 1000;
   };
-  const codes = j.RetCodes ?? {};
-  const ok = Object.entries(codes)
-    .filter(([c]) => Number(c) >= 200 && Number(c) < 300)
-    .reduce((a, [, n]) => a + n, 0);
+  const ok = okCount(j.RetCodes);
   const requests = j.DurationHistogram?.Count ?? 0;
   return {
     requests,
@@ -106,9 +110,7 @@ export function parseVegetaJson(text: string): PeerFigures {
   };
   const ms = (k: string) => (j.latencies?.[k] ?? 0) / 1e6;
   const requests = j.requests ?? 0;
-  const ok = Object.entries(j.status_codes ?? {})
-    .filter(([c]) => Number(c) >= 200 && Number(c) < 300)
-    .reduce((a, [, n]) => a + n, 0);
+  const ok = okCount(j.status_codes);
   return {
     requests,
     achievedRps: j.rate ?? 0,

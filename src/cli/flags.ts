@@ -136,3 +136,8 @@ export function flagMethod(value: unknown): string {
     },
   );
 }
+
+/** --scale: the suite's scale for this run, within what the suite schema accepts (0.001 to 1). */
+export function flagScale(value: unknown, example: string): number | undefined {
+  return flagNumber('scale', value, { min: 0.001, max: 1, example });
+}

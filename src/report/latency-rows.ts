@@ -29,7 +29,7 @@ export function latencyStatLabel(stat: LatencyStat): string {
 }
 
 /** One latency figure in ms, with its ±sd across repeats when the summary keeps one. */
-export function fmtLatency(t: TenantSummary, from: LatencyFrom, stat: LatencyStat): string {
+function fmtLatency(t: TenantSummary, from: LatencyFrom, stat: LatencyStat): string {
   const s = from === 'intended' ? t.merged.latency : t.merged.latencyActual;
   const key = `${from === 'intended' ? 'latency' : 'latency_actual'}.${stat}`;
   return fmtMs(s[STAT[stat].field]) + fmtSpread((t.spread as Partial<Record<string, Spread>>)[key], fmtMs);

@@ -14,9 +14,9 @@ import {
 } from './latency-rows.ts';
 import { left, type PlainTable, right } from './table-model.ts';
 
-export const NOT_MEASURED = 'not measured';
+const NOT_MEASURED = 'not measured';
 /** Marks the figures of a tenant whose run was cut short in some repeat. */
-export const PARTIAL = ' (partial)';
+const PARTIAL = ' (partial)';
 
 export interface SummaryRow {
   /** e.g. 'p99 (ms, intended start)', 'errors', 'rps'. */
@@ -154,8 +154,10 @@ function rowHead(tenant: string, c: SummaryColumn): string[] {
  * then every other figure with a column each.
  */
 export function longSummaryTables(table: SummaryTable): { latency: PlainTable; figures: PlainTable } {
-  const latencyAt = (from: LatencyFrom, stat: LatencyStat) =>
-    table.rows.findIndex((r) => r.latency?.from === from && r.latency.stat === stat);
+  const rowOf = new Map(
+    table.rows.flatMap((r, i) => (r.latency ? [[`${r.latency.from}/${r.latency.stat}`, i] as const] : [])),
+  );
+  const latencyAt = (from: LatencyFrom, stat: LatencyStat) => rowOf.get(`${from}/${stat}`) ?? -1;
   const froms = [...new Set(table.rows.flatMap((r) => (r.latency ? [r.latency.from] : [])))];
   const stats = [...new Set(table.rows.flatMap((r) => (r.latency ? [r.latency.stat] : [])))];
   const others = table.rows.flatMap((r, i) => (r.latency ? [] : [i]));

@@ -80,23 +80,21 @@ export async function doctorFor(opts: {
   env: NodeJS.ProcessEnv;
   installIstio: boolean;
   /** The suite's plan: its CPU demand is checked against the nodes. */
-  plan?: RunPlan;
+  plan: RunPlan;
 }): Promise<{ ok: boolean; checks: unknown[]; text: string; missing: string[] }> {
   const { runDoctor } = await import('../platform/kube/doctor.ts');
-  const { doctorPassed, formatChecks } = await import('../platform/kube/doctor-checks.ts');
+  const { checkFails, doctorPassed, formatChecks } = await import('../platform/kube/doctor-checks.ts');
   const { estimateCpuDemand } = await import('../platform/kube/capacity.ts');
   const { buildKubePlan } = await import('../platform/kube/plan.ts');
-  const demand = opts.plan
-    ? estimateCpuDemand(
-        opts.plan,
-        buildKubePlan(opts.plan, { platform: opts.platform, installIstio: opts.installIstio }),
-      )
-    : undefined;
+  const demand = estimateCpuDemand(
+    opts.plan,
+    buildKubePlan(opts.plan, { platform: opts.platform, installIstio: opts.installIstio }),
+  );
   const checks = await runDoctor({ ...opts, demand });
   return {
     ok: doctorPassed(checks),
     checks,
     text: formatChecks(checks),
-    missing: checks.filter((c) => !['ok', 'skipped', 'warn'].includes(c.status)).map((c) => c.name),
+    missing: checks.filter(checkFails).map((c) => c.name),
   };
 }

@@ -11,6 +11,7 @@
  */
 import type { Issue } from './validate.ts';
 import type { PlatformName } from './schema.ts';
+import { behaviourOfIstio } from '../topology/istio-release.ts';
 import {
   type IstioBehaviour,
   quantityValue,
@@ -26,13 +27,6 @@ export const KUBE_DEFAULT_REQUESTS = { cpu: '100m', memory: '128Mi' } as const;
 export const LOCAL_MIN_MEMORY_MI = 128;
 
 const FIELD = 'topology.waypoint';
-
-/** Istio 1.25 gave the waypoint's internal cluster unlimited circuit breakers (see istio-version.ts). */
-export function behaviourOfIstio(version: string): IstioBehaviour {
-  const m = /^(\d+)\.(\d+)/.exec(version);
-  const fixed = m ? Number(m[1]) > 1 || (Number(m[1]) === 1 && Number(m[2]) >= 25) : true;
-  return fixed ? 'current' : '1.24';
-}
 
 export function envelopeForPlatform(
   spec: WaypointEnvelopeSpec,

@@ -5,7 +5,7 @@ import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import { REFERENCE_SUITE } from '../../suite/reference.ts';
 import type { Command } from '../command.ts';
-import { flagChoice, flagNumber } from '../flags.ts';
+import { flagChoice, flagScale } from '../flags.ts';
 
 export const doctorCommand: Command = {
   name: 'doctor',
@@ -40,7 +40,7 @@ export const doctorCommand: Command = {
     });
     // Without a suite, the reference one (as `run` does): its pins, and the CPU its plan asks.
     const file = positionals[0] ?? REFERENCE_SUITE;
-    const scale = flagNumber('scale', values.scale, { min: 0.001, max: 1, example: '0.25' });
+    const scale = flagScale(values.scale, '0.25');
     const plan = expandSuite(await readSuite(file), { platform, source: file, scale });
     const kube = plan.kube ?? kubePlatformSchema.parse({});
     const { ok, checks, text, missing } = await doctorFor({

@@ -4,7 +4,7 @@ import { printedPlan } from '../../run/create-platform.ts';
 import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import type { Command } from '../command.ts';
-import { flagChoice, flagNumber } from '../flags.ts';
+import { flagChoice, flagScale } from '../flags.ts';
 import { ensureWritableDir, writeFilesUnder } from '../../output/results-dir.ts';
 
 export const planCommand: Command = {
@@ -44,7 +44,7 @@ export const planCommand: Command = {
       fix: 'pass --driver agent (our engine in pods) or --driver fortio',
     });
     const valid = await readSuite(file);
-    const scale = flagNumber('scale', values.scale, { min: 0.001, max: 1, example: '0.25' });
+    const scale = flagScale(values.scale, '0.25');
     const plan = expandSuite(valid, { platform, source: file, scale });
     const out =
       typeof values.out === 'string'

@@ -15,7 +15,7 @@ import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import { REFERENCE_SUITE } from '../../suite/reference.ts';
 import type { Command } from '../command.ts';
-import { checkVariants, flagChoice, flagDuration, flagNumber, flagPlatform } from '../flags.ts';
+import { checkVariants, flagChoice, flagDuration, flagNumber, flagPlatform, flagScale } from '../flags.ts';
 import { createLiveDisplay } from '../live-display.ts';
 import { MeshbenchError } from '../../errors.ts';
 
@@ -61,7 +61,7 @@ export const runCommand: Command = {
   async run({ values, positionals }, io) {
     const platform = flagPlatform(values.platform);
     const repeats = flagNumber('repeat', values.repeat, { min: 1, max: 100, integer: true, example: '3' });
-    const scale = flagNumber('scale', values.scale, { min: 0.001, max: 1, example: '0.1' });
+    const scale = flagScale(values.scale, '0.1');
     const durationMs = flagDuration('duration', values.duration, { min: 1000, example: '20s' });
     const file = positionals[0] ?? REFERENCE_SUITE;
     const valid = await readSuite(file);

@@ -4,7 +4,7 @@ import { expandSuite } from '../../suite/expand.ts';
 import { readSuite } from '../../suite/read-suite.ts';
 import { REFERENCE_SUITE } from '../../suite/reference.ts';
 import type { Command } from '../command.ts';
-import { checkVariants, flagNumber, flagPlatform } from '../flags.ts';
+import { checkVariants, flagPlatform, flagScale } from '../flags.ts';
 
 function curlLine(url: string, headers: Record<string, string>): string {
   const h = Object.entries(headers)
@@ -43,7 +43,7 @@ export const upCommand: Command = {
           fix: 'use --platform local (clusters keep running on their own; use `meshbench run` there)',
         },
       );
-    const scale = flagNumber('scale', values.scale, { min: 0.001, max: 1, example: '0.1' });
+    const scale = flagScale(values.scale, '0.1');
     const file = positionals[0] ?? REFERENCE_SUITE;
     const valid = await readSuite(file);
     const variantName = typeof values.variant === 'string' ? values.variant : undefined;

@@ -133,9 +133,14 @@ export function evaluateInotify(name: string, value: number | undefined, min: nu
     : { name, status: 'outdated', found: String(value), need: `>= ${min}`, fix: INSTALL.inotify };
 }
 
-/** Passing checks are ok or skipped; anything else makes doctor exit 110. */
+/** A check that fails doctor: anything but ok, skipped or a warning. */
+export function checkFails(c: Check): boolean {
+  return c.status !== 'ok' && c.status !== 'skipped' && c.status !== 'warn';
+}
+
+/** Any failing check makes doctor exit 110. */
 export function doctorPassed(checks: Check[]): boolean {
-  return checks.every((c) => c.status === 'ok' || c.status === 'skipped' || c.status === 'warn');
+  return !checks.some(checkFails);
 }
 
 /** The permissions a run needs (verb, API group, resource[/subresource]). */

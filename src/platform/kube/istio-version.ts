@@ -1,23 +1,11 @@
 /** Version-dependent facts about Istio (pure); see shared/reference/istio-ambient-kind.md. */
-import { behaviourOfIstio } from '../../suite/envelope-for-platform.ts';
+import {
+  behaviourOfIstio,
+  type IstioVersion,
+  istioAtLeast,
+  parseIstioVersion,
+} from '../../topology/istio-release.ts';
 import type { KubeJson } from './client.ts';
-
-export interface IstioVersion {
-  major: number;
-  minor: number;
-  patch: number;
-}
-
-export function parseIstioVersion(text: string): IstioVersion | undefined {
-  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text.trim());
-  if (!m) return undefined;
-  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) };
-}
-
-/** True when `v` is at least major.minor. */
-export function istioAtLeast(v: IstioVersion, major: number, minor: number): boolean {
-  return v.major > major || (v.major === major && v.minor >= minor);
-}
 
 function must(text: string): IstioVersion {
   const v = parseIstioVersion(text);

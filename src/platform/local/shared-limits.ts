@@ -40,7 +40,7 @@ export interface ProcessLimitsConfig {
 
 /** The shared state itself, in the process that owns it. */
 export class ProcessLimits implements SharedLimits {
-  readonly internal: InternalClusterSlots | null;
+  private readonly internal: InternalClusterSlots | null;
   private readonly inflight = new Map<string, { inflight: number }>();
   /** Created by start(), after the warm-up, which is not billed to the quota (as with cgroups). */
   private modelled: ModelledCpu | null = null;

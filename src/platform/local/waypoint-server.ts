@@ -71,7 +71,6 @@ export interface WaypointConfig {
 export interface RunningWaypoint {
   port: number;
   adminPort: number;
-  stats: WaypointStats;
   close(): Promise<void>;
 }
 
@@ -376,7 +375,6 @@ export async function startWaypointServer(config: WaypointConfig): Promise<Runni
   return {
     port,
     adminPort,
-    stats: core.stats,
     async close() {
       limits.close();
       admin.closeAllConnections();

@@ -96,7 +96,6 @@ export async function startWaypointPrimary(
   return {
     port,
     adminPort,
-    stats: new WaypointStats(),
     workerPids: workers.map((w) => w.worker.process.pid ?? -1),
     async close() {
       closing = true;

@@ -23,19 +23,44 @@ export type PrimaryMessage =
 
 type Send<M> = (message: M) => void;
 
+/** Requests the primary sends a worker that expect a `reply`: every primary message but `entered`, unnumbered. */
+type Question =
+  Exclude<PrimaryMessage, { t: 'entered' }> extends infer Q
+    ? Q extends { id: number }
+      ? Omit<Q, 'id'>
+      : never
+    : never;
+type Reply = Extract<WorkerMessage, { t: 'reply' }>;
+
+/** Matches answers to the requests that wait for them, by a number each request carries. */
+class Pending<T> {
+  private nextId = 1;
+  private readonly waiting = new Map<number, (value: T) => void>();
+
+  /** Sends a request numbered `id` (by `send`) and resolves with its answer. */
+  ask(send: (id: number) => void): Promise<T> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      send(id);
+    });
+  }
+
+  answer(id: number, value: T): void {
+    const resolve = this.waiting.get(id);
+    this.waiting.delete(id);
+    resolve?.(value);
+  }
+}
+
 /** The worker's side of the shared limits: every decision is the primary's. */
 export class IpcLimits implements SharedLimits {
-  private nextId = 1;
-  private readonly waiting = new Map<number, (r: EnterResult) => void>();
+  private readonly pending = new Pending<EnterResult>();
 
   constructor(private readonly send: Send<WorkerMessage>) {}
 
   enter(request: EnterRequest): Promise<EnterResult> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.send({ t: 'enter', id, request });
-    });
+    return this.pending.ask((id) => this.send({ t: 'enter', id, request }));
   }
 
   releaseInternal(): void {
@@ -49,9 +74,7 @@ export class IpcLimits implements SharedLimits {
   /** Delivers the primary's answer; true when the message was one. */
   receive(m: PrimaryMessage): boolean {
     if (m.t !== 'entered') return false;
-    const resolve = this.waiting.get(m.id);
-    this.waiting.delete(m.id);
-    resolve?.(m.result);
+    this.pending.answer(m.id, m.result);
     return true;
   }
 }
@@ -80,30 +103,17 @@ export function serveLimits(limits: SharedLimits, send: Send<PrimaryMessage>): (
 
 /** Requests from the primary to one worker that expect a reply (stats, warm-up, quota). */
 export class WorkerRequests {
-  private nextId = 1;
-  private readonly waiting = new Map<number, (m: Extract<WorkerMessage, { t: 'reply' }>) => void>();
+  private readonly pending = new Pending<Reply>();
 
   constructor(private readonly send: Send<PrimaryMessage>) {}
 
-  ask(
-    m:
-      | { t: 'stats' }
-      | { t: 'warmup-begin'; echoPort: number }
-      | { t: 'warmup-end' }
-      | { t: 'quota'; cores: number },
-  ): Promise<Extract<WorkerMessage, { t: 'reply' }>> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.send({ ...m, id });
-    });
+  ask(m: Question): Promise<Reply> {
+    return this.pending.ask((id) => this.send({ ...m, id } as PrimaryMessage));
   }
 
   receive(m: WorkerMessage): boolean {
     if (m.t !== 'reply') return false;
-    const resolve = this.waiting.get(m.id);
-    this.waiting.delete(m.id);
-    resolve?.(m);
+    this.pending.answer(m.id, m);
     return true;
   }
 }
