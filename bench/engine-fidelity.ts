@@ -8,20 +8,39 @@
  * off stdout)
  * Human table on stderr; with --json the result on stdout.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execa } from 'execa';
+import { rmSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import {
+  connectionsFor,
+  DEFAULT_CAPACITY_RATES,
+  FIDELITY,
+  judge,
+  type Probe,
+  sweep,
+} from './engine-capacity.ts';
 import { parseDuration } from '../src/suite/duration.ts';
-import { decodeHistogram, latencyStats } from '../src/metrics/histogram.ts';
-import { CLOCK_TICKS } from '../src/metrics/proc-cpu.ts';
-import type { RunnerOutput } from './engine-runner.ts';
-import { parseFortioJson, parseHeyCsv, parseVegetaJson, parseWrk } from './engine-peers.ts';
+import {
+  buildGoServer,
+  goPeers,
+  installed,
+  runNodeRunner,
+  runTool,
+  SERVER_NICE,
+  startServer,
+  type ToolRow,
+} from './engine-tools.ts';
 
 const argv = process.argv.slice(2);
 const USAGE = `Usage: npm run -s bench:engine -- [--json] [--duration 20s] [--rate 6500] [--connections 650]
   [--scenarios fixed,mixed] [--tools meshbench,autocannon,hey,fortio,fortio-uniform,vegeta,wrk,wrk-matched,
   meshbench-w2,meshbench-undici] [--no-stall] [--server go|node]
+       npm run -s bench:engine -- --capacity [--json] [--duration 10s] [--rates 5000,10000,20000,…]
+  [--refine 2] [--tools meshbench-w1,meshbench-w<cores>,vegeta,fortio-uniform,fortio,autocannon,hey]
+
+--capacity raises each open-loop tool's offered rate (connections = rate/10) against the fixed 5 ms server
+until it loses fidelity (achieved > 0.5% short, p50 > 0.5 ms or p99 > 2 ms off the server's own, > 0.1%
+errors), bisects --refine times below the first loss, and reports the highest faithful rate and the CPU per
+request there.
 
 Fortio and vegeta are built from Go modules on first use (scripts/go-peers.sh; skipped without Go).
 Engine fidelity and cost against peers measured in the same run (about five minutes with the defaults).
@@ -37,6 +56,9 @@ const KNOWN = new Set([
   '--tools',
   '--no-stall',
   '--server',
+  '--capacity',
+  '--rates',
+  '--refine',
 ]);
 if (argv.includes('--help') || argv.includes('-h')) {
   process.stdout.write(USAGE);
@@ -52,12 +74,25 @@ const flag = (name: string) => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const json = argv.includes('--json');
-const durationMs = parseDuration(flag('duration') ?? '20s') ?? 20_000;
+const capacity = argv.includes('--capacity');
+const durationMs = parseDuration(flag('duration') ?? (capacity ? '10s' : '20s')) ?? 20_000;
+const cores = availableParallelism();
+const capacityRates = (flag('rates') ?? DEFAULT_CAPACITY_RATES.join(',')).split(',').map(Number);
+const refine = Number(flag('refine') ?? 2);
+if (capacityRates.some((r) => !Number.isFinite(r) || r <= 0) || !Number.isInteger(refine) || refine < 0) {
+  process.stderr.write(
+    `bench:engine: --rates must be positive numbers and --refine a whole number ≥ 0, got --rates ${JSON.stringify(flag('rates'))} --refine ${JSON.stringify(flag('refine'))}\n`,
+  );
+  process.exit(2);
+}
 const rate = Number(flag('rate') ?? 6500);
 const connections = Number(flag('connections') ?? 650);
 const scenarios = (flag('scenarios') ?? 'fixed,mixed').split(',') as ('fixed' | 'mixed')[];
 const tools = (
-  flag('tools') ?? 'meshbench,autocannon,hey,fortio,fortio-uniform,vegeta,wrk,wrk-matched'
+  flag('tools') ??
+  (capacity
+    ? `meshbench-w1,meshbench-w${cores},vegeta,fortio-uniform,fortio,autocannon,hey`
+    : 'meshbench,autocannon,hey,fortio,fortio-uniform,vegeta,wrk,wrk-matched')
 ).split(',');
 const withStall = !argv.includes('--no-stall');
 const serverKind = flag('server') ?? 'go';
@@ -66,221 +101,6 @@ if (serverKind !== 'go' && serverKind !== 'node') {
   process.exit(2);
 }
 const log = (s: string) => process.stderr.write(`${s}\n`);
-
-/** CPU time (ms) of this process's reaped children, from /proc/self/stat (cutime + cstime, clock ticks). */
-function childrenCpuMs(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields after the command: index 13 = cutime, 14 = cstime (stat(5) fields 16 and 17).
-  return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
-}
-
-async function installed(bin: string): Promise<boolean> {
-  const r = await execa('which', [bin], { reject: false });
-  return r.exitCode === 0;
-}
-
-/** Fortio and vegeta from Go modules (built on first use into a cache outside the repository), or why not. */
-async function goPeers(): Promise<{ bin: string } | { missing: string }> {
-  const r = await execa('bash', ['scripts/go-peers.sh'], { reject: false });
-  if (r.exitCode === 3) return { missing: 'no Go toolchain' };
-  if (r.exitCode !== 0)
-    return { missing: `building them failed: ${r.stderr.split('\n').slice(-2).join(' | ')}` };
-  return { bin: r.stdout.trim().split('\n').pop() ?? '' };
-}
-
-interface ServerHandle {
-  url: string;
-  stop(): Promise<void>;
-  truth(): Promise<{ p50Ms: number; p90Ms: number; p99Ms: number; p999Ms: number; count: number }>;
-}
-
-/** The Go truth server (bench/servers/delay-go), built into a temp folder; null without Go. */
-async function buildGoServer(): Promise<string | null> {
-  const out = join(tmpdir(), `mb-delay-server-${process.pid}`);
-  const r = await execa('go', ['build', '-o', out, '.'], { cwd: 'bench/servers/delay-go', reject: false });
-  return r.exitCode === 0 ? out : null;
-}
-
-/**
- * The truth server: the Go one by default (cheap, so its own answer times stay near its delay while it
- * shares the cores with a generator), the Node one with `--server node` or without Go.
- */
-async function startServer(profile: 'fixed' | 'mixed'): Promise<ServerHandle> {
-  const child = goServer
-    ? execa(goServer, ['-delay', '5', '-profile', profile], { reject: false })
-    : execa(
-        'node',
-        ['--import', 'tsx', 'bench/servers/delay-server.ts', '--delay', '5', '--profile', profile],
-        {
-          reject: false,
-        },
-      );
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()).port));
-    child.once('exit', () => reject(new Error('delay server exited')));
-  });
-  const url = `http://127.0.0.1:${port}/`;
-  const truth = async () => {
-    const s = (await (await fetch(`${url}__stats`)).json()) as {
-      histogram?: string;
-      count: number;
-      p50Ms?: number;
-      p90Ms?: number;
-      p99Ms?: number;
-      p999Ms?: number;
-    };
-    if (s.histogram === undefined)
-      return {
-        p50Ms: s.p50Ms ?? 0,
-        p90Ms: s.p90Ms ?? 0,
-        p99Ms: s.p99Ms ?? 0,
-        p999Ms: s.p999Ms ?? 0,
-        count: s.count,
-      };
-    const st = latencyStats(decodeHistogram(s.histogram));
-    return { p50Ms: st.p50Ms, p90Ms: st.p90Ms, p99Ms: st.p99Ms, p999Ms: st.p999Ms, count: st.count };
-  };
-  return {
-    url,
-    truth,
-    async stop() {
-      child.kill('SIGTERM');
-      await child;
-    },
-  };
-}
-
-interface ToolRow {
-  tool: string;
-  mode: 'open' | 'closed';
-  achievedRps: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  p999Ms: number | null;
-  cpuMsPerRequest: number;
-  errors: number;
-  /** The server's own answer times during this tool's run. */
-  serverP50Ms: number;
-  serverP99Ms: number;
-  /** |reported p99 − server p99| (open-loop tools). */
-  p99ErrorMs: number | null;
-  /** meshbench: actual-start p99 and schedule lag p99, for reading its figures. */
-  actualP99Ms?: number;
-  lagP99Ms?: number;
-  errorsByClass?: Record<string, number>;
-  notes?: string[];
-}
-
-async function runNodeRunner(config: object): Promise<RunnerOutput> {
-  const r = await execa('node', ['--import', 'tsx', 'bench/engine-runner.ts', JSON.stringify(config)], {
-    reject: false,
-    timeout: durationMs + 60_000,
-  });
-  if (r.exitCode !== 0) throw new Error(`runner failed: ${r.stderr.split('\n').slice(-5).join(' | ')}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as RunnerOutput;
-}
-
-/** The server's mean answer time per profile (ms), plus ~0.6 ms for the round trip. */
-const MEAN_ANSWER_MS = { fixed: 5 + 0.6, mixed: 0.85 * 5 + 0.13 * 15 + 0.02 * 50 + 0.6 };
-/** Closed-loop connections for about `rate` requests/s against this profile (Little's law). */
-function matchedConnections(profile: 'fixed' | 'mixed'): number {
-  return Math.max(1, Math.round((rate * MEAN_ANSWER_MS[profile]) / 1000));
-}
-
-async function runTool(
-  tool: string,
-  url: string,
-  profile: 'fixed' | 'mixed',
-): Promise<Omit<ToolRow, 'serverP50Ms' | 'serverP99Ms' | 'p99ErrorMs'>> {
-  const seconds = Math.round(durationMs / 1000);
-  if (tool.startsWith('meshbench') || tool === 'autocannon') {
-    // 'meshbench-w2': connections split over 2 worker threads; 'meshbench-undici': undici instead of the raw client.
-    const workers = /-w(\d+)$/.exec(tool)?.[1];
-    const o = await runNodeRunner({
-      tool: tool === 'autocannon' ? 'autocannon' : 'meshbench',
-      workers: workers ? Number(workers) : undefined,
-      client: tool.includes('-undici') ? 'undici' : undefined,
-      url,
-      rate,
-      connections,
-      durationMs,
-    });
-    return {
-      tool,
-      mode: 'open',
-      achievedRps: o.achievedRps,
-      p50Ms: o.p50Ms,
-      p90Ms: o.p90Ms,
-      p99Ms: o.p99Ms,
-      p999Ms: o.p999Ms,
-      cpuMsPerRequest: o.cpuMs / Math.max(1, o.requests),
-      errors: o.errors,
-      ...(o.actual
-        ? { actualP99Ms: o.actual.p99Ms, lagP99Ms: o.lagP99Ms, errorsByClass: o.errorsByClass }
-        : {}),
-      notes: o.notes,
-    };
-  }
-  const cpu0 = childrenCpuMs();
-  if (tool.startsWith('fortio')) {
-    // As the article ran it (-qps 6500 -c 650); -uniform spreads the connections' starts over the interval.
-    const out = join(tmpdir(), `mb-fortio-${process.pid}.json`);
-    try {
-      const args = ['load', '-qps', String(rate), '-c', String(connections), '-t', `${seconds}s`];
-      args.push('-p', '50,90,99,99.9', ...(tool === 'fortio-uniform' ? ['-uniform'] : []));
-      const r = await execa(join(goBin, 'fortio'), [...args, '-json', out, '-quiet', url], { reject: false });
-      if (r.exitCode !== 0) throw new Error(`fortio: ${r.stderr.split('\n').slice(-3).join(' | ')}`);
-      const cpu = childrenCpuMs() - cpu0;
-      const figures = parseFortioJson(readFileSync(out, 'utf8'));
-      return { tool, mode: 'open', ...figures, cpuMsPerRequest: cpu / Math.max(1, figures.requests) };
-    } finally {
-      rmSync(out, { force: true });
-    }
-  }
-  if (tool === 'vegeta') {
-    const out = join(tmpdir(), `mb-vegeta-${process.pid}.bin`);
-    try {
-      const attack = ['attack', `-rate=${rate}`, `-max-connections=${connections}`, `-duration=${seconds}s`];
-      const r = await execa(join(goBin, 'vegeta'), [...attack, `-output=${out}`], {
-        reject: false,
-        input: `GET ${url}\n`,
-      });
-      if (r.exitCode !== 0) throw new Error(`vegeta: ${r.stderr.split('\n').slice(-3).join(' | ')}`);
-      const cpu = childrenCpuMs() - cpu0; // the attack only, not the report below
-      const report = await execa(join(goBin, 'vegeta'), ['report', '-type=json', out]);
-      const figures = parseVegetaJson(report.stdout);
-      return { tool, mode: 'open', ...figures, cpuMsPerRequest: cpu / Math.max(1, figures.requests) };
-    } finally {
-      rmSync(out, { force: true });
-    }
-  }
-  if (tool === 'hey') {
-    const perWorker = rate / connections;
-    const r = await execa(
-      'hey',
-      ['-c', String(connections), '-q', String(perWorker), '-z', `${seconds}s`, '-o', 'csv', url],
-      {
-        reject: false,
-        maxBuffer: 512 * 1024 * 1024,
-      },
-    );
-    const cpu = childrenCpuMs() - cpu0;
-    const h = parseHeyCsv(r.stdout, seconds);
-    return { tool, mode: 'open', ...h, cpuMsPerRequest: cpu / Math.max(1, h.requests) };
-  }
-  // wrk: closed loop (its natural mode), one thread, for the cost per request. 'wrk' saturates the server over
-  // all the connections (the issue's anchor); 'wrk-matched' uses only as many as Little's law needs for about
-  // the target rate, so its cost per request is read at the load the open-loop tools carry.
-  const conns = tool === 'wrk-matched' ? matchedConnections(profile) : connections;
-  const r = await execa('wrk', ['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', url], {
-    reject: false,
-  });
-  const cpu = childrenCpuMs() - cpu0;
-  const w = parseWrk(r.stdout);
-  return { tool, mode: 'closed', ...w, cpuMsPerRequest: cpu / Math.max(1, w.requests) };
-}
 
 /**
  * The issue's targets, judged on this run's figures. p99 ≤ 10 ms applies to the fixed 5 ms server (the mixed
@@ -339,22 +159,145 @@ log(
   `engine fidelity: ${rate} rps over ${connections} connections, ${durationMs / 1000}s per tool; tools ${available.join(', ')}; load average ${load0.map((l) => l.toFixed(2)).join(' ')}`,
 );
 
+if (capacity) {
+  await runCapacity();
+  if (goServer) rmSync(goServer, { force: true });
+  process.exit(0);
+}
+
+/** The capacity sweep: each open-loop tool against the fixed 5 ms server, one server per tool. */
+async function runCapacity() {
+  const open = available.filter((t) => !t.startsWith('wrk'));
+  log(
+    `capacity: rates ${capacityRates.join(', ')} (connections = rate/10), ${durationMs / 1000}s per probe, refine ${refine}; tools ${open.join(', ')}`,
+  );
+  const rows = [];
+  for (const tool of open) {
+    // A fresh server per tool: nothing one tool's thousands of connections left behind weighs on the next.
+    const server = await startServer(goServer, 'fixed');
+    try {
+      const outcome = await sweep(capacityRates, refine, async (offered): Promise<Probe> => {
+        const conns = connectionsFor(offered);
+        await server.truth();
+        log(`  ${tool} at ${offered} req/s over ${conns} connections …`);
+        try {
+          const row = await runTool(tool, server.url, 'fixed', {
+            rate: offered,
+            connections: conns,
+            durationMs,
+            goBin,
+          });
+          const t = await server.truth();
+          const figures = {
+            achievedRps: row.achievedRps,
+            requests: Math.round(row.achievedRps * (durationMs / 1000)),
+            errors: row.errors,
+            p50Ms: row.p50Ms,
+            p99Ms: row.p99Ms,
+            cpuMsPerRequest: row.cpuMsPerRequest,
+            serverP50Ms: t.p50Ms,
+            serverP99Ms: t.p99Ms,
+          };
+          const verdict = judge(offered, figures);
+          log(
+            `    ${verdict.faithful ? 'faithful' : `lost: ${verdict.lost.join('; ')}`} (server p99 ${t.p99Ms.toFixed(2)} ms)`,
+          );
+          return {
+            rate: offered,
+            connections: conns,
+            ...figures,
+            ...verdict,
+            serverP99OverDelayMs: t.p99Ms - 5,
+          } as Probe;
+        } catch (err) {
+          log(`    failed: ${(err as Error).message}`);
+          const none = {
+            achievedRps: 0,
+            requests: 0,
+            errors: 0,
+            p50Ms: 0,
+            p99Ms: 0,
+            cpuMsPerRequest: 0,
+            serverP50Ms: 0,
+            serverP99Ms: 0,
+          };
+          return {
+            rate: offered,
+            connections: conns,
+            ...none,
+            faithful: false,
+            lost: [`the tool failed: ${(err as Error).message}`],
+          };
+        }
+      });
+      rows.push({
+        tool,
+        highestFaithfulRps: outcome.highest?.rate ?? null,
+        cpuMsPerRequestAtHighest: outcome.highest?.cpuMsPerRequest ?? null,
+        limitedBy: outcome.firstLost ? { rate: outcome.firstLost.rate, lost: outcome.firstLost.lost } : null,
+        probes: outcome.probes,
+      });
+    } finally {
+      await server.stop();
+    }
+  }
+  const all = rows.find((r) => r.tool === `meshbench-w${cores}`);
+  const peers = rows.filter((r) => !r.tool.startsWith('meshbench'));
+  const best = all?.highestFaithfulRps ?? 0;
+  const result = {
+    startedAt: started,
+    machine: { cores, loadAverageBefore: load0, loadAverageAfter: loadavg() },
+    command: `npm run -s bench:engine -- ${argv.join(' ')}`.trim(),
+    truthServer: goServer ? 'go (bench/servers/delay-go)' : 'node (bench/servers/delay-server.ts)',
+    truthServerNice: SERVER_NICE,
+    fidelity: FIDELITY,
+    rates: capacityRates,
+    refine,
+    durationS: durationMs / 1000,
+    tools: rows,
+    targets: {
+      allCoresAtLeast20k: {
+        highestFaithfulRps: all?.highestFaithfulRps ?? null,
+        met: all ? best >= 20_000 : null,
+      },
+      aheadOfEveryOpenLoopPeer: {
+        peers: Object.fromEntries(peers.map((p) => [p.tool, p.highestFaithfulRps])),
+        met: all ? peers.every((p) => best > (p.highestFaithfulRps ?? 0)) : null,
+      },
+    },
+  };
+  const f = (v: number | null | undefined, d = 0) => (v === null || v === undefined ? '—' : v.toFixed(d));
+  log('\ncapacity (fixed 5 ms server; highest offered rate still faithful):');
+  log('  tool               highest req/s  cpu ms/req there  first lost at  because');
+  for (const r of rows)
+    log(
+      `  ${r.tool.padEnd(18)} ${f(r.highestFaithfulRps).padStart(13)}  ${f(r.cpuMsPerRequestAtHighest, 4).padStart(16)}  ${f(r.limitedBy?.rate).padStart(13)}  ${r.limitedBy?.lost.join('; ') ?? '—'}`,
+    );
+  const yes = (m: boolean | null) => (m === null ? '—' : m ? 'met' : 'MISSED');
+  log(
+    `targets: meshbench all cores ≥ 20000 req/s ${yes(result.targets.allCoresAtLeast20k.met)}; ahead of every open-loop peer ${yes(result.targets.aheadOfEveryOpenLoopPeer.met)}`,
+  );
+  if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
 const results = [];
 for (const profile of scenarios) {
-  const server = await startServer(profile);
+  const server = await startServer(goServer, profile);
   const rows: ToolRow[] = [];
   try {
     for (const tool of available) {
       await server.truth(); // reset the server's histogram
       log(`  [${profile}] ${tool} …`);
       try {
-        const row = await runTool(tool, server.url, profile);
+        const row = await runTool(tool, server.url, profile, { rate, connections, durationMs, goBin });
         const t = await server.truth();
         rows.push({
           ...row,
           serverP50Ms: t.p50Ms,
           serverP99Ms: t.p99Ms,
           p99ErrorMs: row.mode === 'open' ? Math.abs(row.p99Ms - t.p99Ms) : null,
+          // Part of the truth's own record: was the server near its delay while this tool drove it?
+          ...(profile === 'fixed' ? { serverP99OverDelayMs: t.p99Ms - 5 } : {}),
         });
       } catch (err) {
         log(`    ${tool} failed: ${(err as Error).message}`);
@@ -384,17 +327,20 @@ for (const profile of scenarios) {
 
 let stall = null;
 if (withStall) {
-  const server = await startServer('fixed');
+  const server = await startServer(goServer, 'fixed');
   try {
     log('  [stall] meshbench with a 1 s server stall at mid-run …');
-    const o = await runNodeRunner({
-      tool: 'meshbench',
-      url: server.url,
-      rate,
-      connections,
+    const o = await runNodeRunner(
+      {
+        tool: 'meshbench',
+        url: server.url,
+        rate,
+        connections,
+        durationMs,
+        stallMs: 1000,
+      },
       durationMs,
-      stallMs: 1000,
-    });
+    );
     stall = {
       intended: { p50Ms: o.p50Ms, p99Ms: o.p99Ms, p999Ms: o.p999Ms },
       actual: o.actual,
@@ -413,6 +359,7 @@ const out = {
   machine: { loadAverageBefore: load0, loadAverageAfter: loadavg() },
   command: `npm run -s bench:engine -- ${argv.join(' ')}`.trim(),
   truthServer: goServer ? 'go (bench/servers/delay-go)' : 'node (bench/servers/delay-server.ts)',
+  truthServerNice: SERVER_NICE,
   scenarios: results,
   stall,
 };

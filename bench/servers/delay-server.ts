@@ -42,13 +42,20 @@ export function delayFor(profile: DelayProfile, delayMs: number, n: number): num
 }
 
 export async function startDelayServer(
-  opts: { delayMs?: number; profile?: DelayProfile; port?: number } = {},
+  opts: {
+    delayMs?: number;
+    profile?: DelayProfile;
+    port?: number;
+    /** Leave each connection's first request out of the truth (a tool's warm-up burst, not its run). */
+    skipFirstOnConnection?: boolean;
+  } = {},
 ): Promise<DelayServer> {
   const delayMs = opts.delayMs ?? 5;
   const profile = opts.profile ?? 'fixed';
   let hist: Histogram = createHistogram();
   let n = 0;
   let stallUntil = 0;
+  const seen = new WeakSet<object>();
   const takeStats = () => {
     const out = { histogram: encodeHistogram(hist), count: hist.totalCount };
     hist = createHistogram();
@@ -70,9 +77,14 @@ export async function startDelayServer(
       return;
     }
     req.resume();
+    const first = !seen.has(req.socket);
+    seen.add(req.socket);
+    const record = !(opts.skipFirstOnConnection && first);
     const wait = Math.max(0, stallUntil - arrived) + delayFor(profile, delayMs, n++);
     setTimeout(() => {
-      res.end('ok\n', () => recordMicros(hist, (performance.now() - arrived) * 1000));
+      res.end('ok\n', () => {
+        if (record) recordMicros(hist, (performance.now() - arrived) * 1000);
+      });
     }, wait);
   });
   server.keepAliveTimeout = 60_000;
@@ -102,6 +114,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const s = await startDelayServer({
     delayMs: Number(arg('delay') ?? 5),
     profile: (arg('profile') as DelayProfile) ?? 'fixed',
+    skipFirstOnConnection: process.argv.includes('--skip-first'),
   });
   process.stdout.write(`${JSON.stringify({ port: s.port })}\n`);
   const stop = () => s.close().then(() => process.exit(0));

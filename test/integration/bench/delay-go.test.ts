@@ -24,8 +24,10 @@ describe.skipIf(!built)('the Go truth server (bench/servers/delay-go)', () => {
   let url: string;
   let pool: Pool;
 
-  const start = async (profile: 'fixed' | 'mixed') => {
-    child = spawn(bin, ['-delay', '5', '-profile', profile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const start = async (profile: 'fixed' | 'mixed', extra: string[] = []) => {
+    child = spawn(bin, ['-delay', '5', '-profile', profile, ...extra], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const port = await new Promise<number>((resolve) =>
       child.stdout?.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()).port)),
     );
@@ -64,6 +66,16 @@ describe.skipIf(!built)('the Go truth server (bench/servers/delay-go)', () => {
     expect(JSON.parse((await get('/__stats')).text).count).toBe(0);
   });
 
+  it("answers within a fraction of a millisecond of its delay, not at the Go poller's whole milliseconds", async () => {
+    // time.Sleep would end 5–6 ms after a 5 ms request when the server is idle (epoll_wait's ms timeout).
+    await get('/__stats');
+    for (let i = 0; i < 10; i++) await Promise.all(Array.from({ length: 10 }, () => get('/')));
+    const s = JSON.parse((await get('/__stats')).text);
+    expect(s.count).toBe(100);
+    expect(s.p50Ms).toBeGreaterThanOrEqual(5);
+    expect(s.p50Ms).toBeLessThan(5.42); // timerfd: 5.15–5.31 here; time.Sleep: 5.53
+  });
+
   it('a stall holds the answers that arrive during it', async () => {
     await get('/__stall?ms=300');
     const late = await get('/');
@@ -80,5 +92,16 @@ describe.skipIf(!built)('the Go truth server (bench/servers/delay-go)', () => {
     expect(s.p50Ms).toBeLessThan(15);
     expect(s.p90Ms).toBeGreaterThanOrEqual(15);
     expect(s.p99Ms).toBeGreaterThanOrEqual(50);
+  });
+
+  it("-skip-first leaves each connection's first request (a warm-up) out of its figures", async () => {
+    await stop();
+    await start('fixed', ['-skip-first']);
+    // Ten connections: the first round's requests open them; /__stats resets on a connection already used.
+    await Promise.all(Array.from({ length: 10 }, () => get('/')));
+    await Promise.all(Array.from({ length: 10 }, () => get('/')));
+    await Promise.all(Array.from({ length: 10 }, () => get('/')));
+    const s = JSON.parse((await get('/__stats')).text);
+    expect(s.count).toBe(20);
   });
 });
