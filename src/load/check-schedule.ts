@@ -53,16 +53,50 @@ export function checkSchedule(s: LoadSchedule): MeshbenchError | undefined {
     return bad('jitter', s.jitter, 'must be a fraction between 0 and 0.5', 'pass e.g. jitter 0.1');
   if (s.client !== undefined && s.client !== 'raw' && s.client !== 'undici')
     return bad('client', s.client, "must be 'raw' or 'undici'", 'leave it out for the raw client');
+  if (s.agents !== undefined && !(Number.isInteger(s.agents) && s.agents >= 1 && s.agents <= s.connections))
+    return bad(
+      'agents',
+      s.agents,
+      'must be a whole number from 1 to the connections',
+      'pass e.g. agents 3, at most one per connection',
+    );
+  if (
+    s.shard !== undefined &&
+    !(
+      Number.isInteger(s.shard.index) &&
+      Number.isInteger(s.shard.of) &&
+      s.shard.index >= 0 &&
+      s.shard.index < s.shard.of &&
+      s.shard.of <= s.connections
+    )
+  )
+    return bad('shard', s.shard, 'must have 0 <= index < of <= connections', 'the agent coordinator sets it');
   const w = s.workers;
   if (w !== undefined && w !== 'auto' && !(Number.isInteger(w) && w >= 1))
     return bad('workers', w, "must be a whole number >= 1 or 'auto'", 'pass e.g. workers 2');
   return undefined;
 }
 
-/** Worker threads for a schedule: explicit count, or one per RATE_PER_WORKER rps up to the cores. */
-export function resolveWorkers(s: LoadSchedule, cores = availableParallelism()): number {
+/** The connections (global indices) this process drives: all of them, or its agent's share. */
+export function connectionIndices(s: LoadSchedule): number[] {
+  const { index, of } = s.shard ?? { index: 0, of: 1 };
+  const out: number[] = [];
+  for (let i = index; i < s.connections; i += of) out.push(i);
+  return out;
+}
+
+/**
+ * Worker threads for a schedule: explicit count, or one per RATE_PER_WORKER rps of this process's share of
+ * the rate (`driven` of the schedule's connections) up to the cores.
+ */
+export function resolveWorkers(
+  s: LoadSchedule,
+  cores = availableParallelism(),
+  driven = s.connections,
+): number {
   if (s.model === 'closed') return 1;
+  const share = ((s.rate ?? 0) * driven) / s.connections;
   const wanted =
-    typeof s.workers === 'number' ? s.workers : Math.min(cores, Math.ceil((s.rate ?? 0) / RATE_PER_WORKER));
-  return Math.max(1, Math.min(wanted, s.connections));
+    typeof s.workers === 'number' ? s.workers : Math.min(cores, Math.ceil(share / RATE_PER_WORKER));
+  return Math.max(1, Math.min(wanted, driven));
 }

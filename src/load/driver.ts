@@ -3,9 +3,8 @@
  * common instant, each after its own startOffsetMs. Open model → paced engine (in-process, or worker threads
  * past one core); closed model → autocannon.
  */
-import { percentileMs } from '../metrics/histogram.ts';
 import { buildLoadResult } from './build-result.ts';
-import { checkSchedule, resolveWorkers } from './check-schedule.ts';
+import { checkSchedule, connectionIndices, resolveWorkers } from './check-schedule.ts';
 import { runClosedLoop } from './closed-loop.ts';
 import { clock, type EngineRunInput, PacedEngine, type WarmupTiming } from './paced-engine.ts';
 import { checkConnectionBudget } from './fd-limit.ts';
@@ -13,6 +12,8 @@ import { raiseGeneratorPriority } from './priority.ts';
 import type { EngineTally, WindowSnapshot } from './tally.ts';
 import type { LoadDriver, LoadProgress, LoadResult, LoadSchedule } from './types.ts';
 import { WorkerShards } from './worker-shards.ts';
+import { runLocalAgents } from './local-agents.ts';
+import { progressOf } from './progress.ts';
 
 /** Gap between the end of preparation and the common start, so every tenant's first timer is armed. */
 const START_LEAD_MS = 50;
@@ -24,6 +25,13 @@ export interface RunScheduleOptions {
   tenant?: string;
   /** Epoch ms of the common start; the schedule begins startOffsetMs after it (default: as soon as ready). */
   startAt?: number;
+  /**
+   * Called once the connections are open and warmed, before the start: a start barrier. A load agent reports
+   * ready here and resolves with the common start its coordinator chose (epoch ms), which overrides startAt.
+   */
+  onPrepared?: () => Promise<number | undefined>;
+  /** Each second's raw window (a load agent forwards it to its coordinator, which merges the agents'). */
+  onWindow?: (t: number, w: WindowSnapshot) => void;
 }
 
 interface PreparedSchedule {
@@ -33,22 +41,12 @@ interface PreparedSchedule {
   close(): Promise<void>;
 }
 
-function progressOf(tenant: string, t: number, w: WindowSnapshot): LoadProgress {
-  return {
-    tenant,
-    t,
-    rps: w.completed,
-    p50Ms: percentileMs(w.histogram, 50),
-    p99Ms: percentileMs(w.histogram, 99),
-    errors: w.errors,
-  };
-}
-
 /** Checks the schedule and opens (and warms) its connections; throws MeshbenchError on a bad schedule. */
 async function prepareSchedule(schedule: LoadSchedule, warmup?: WarmupTiming): Promise<PreparedSchedule> {
   const problem = checkSchedule(schedule);
   if (problem) throw problem;
-  const workers = resolveWorkers(schedule);
+  const indices = connectionIndices(schedule);
+  const workers = resolveWorkers(schedule, undefined, indices.length);
   let run: (input: EngineRunInput) => Promise<EngineTally>;
   let close: () => Promise<void> = async () => {};
   let driver: LoadResult['driver'] = 'paced';
@@ -57,28 +55,31 @@ async function prepareSchedule(schedule: LoadSchedule, warmup?: WarmupTiming): P
     run = (input) => runClosedLoop(schedule, input);
   } else if (workers === 1 && !schedule.thread) {
     // workers: 1 never spawns a thread (the in-cluster agent bundle relies on this).
-    const engine = new PacedEngine(
-      schedule,
-      Array.from({ length: schedule.connections }, (_, i) => i),
-    );
+    const engine = new PacedEngine(schedule, indices);
     await engine.prepare(warmup);
     run = (input) => engine.run(input);
     close = () => engine.close();
   } else {
-    const shards = new WorkerShards(schedule, workers, undefined, warmup);
+    const shards = new WorkerShards(schedule, workers, undefined, warmup, indices);
     await shards.prepare();
     run = (input) => shards.run(input);
     close = () => shards.close();
   }
   return {
     close: () => close(),
-    async start({ startAt, signal, onProgress, tenant = 'default' }) {
+    async start({ startAt, signal, onProgress, onWindow, tenant = 'default' }) {
       const begin = startAt + schedule.startOffsetMs;
       try {
         const tally = await run({
           startAt: begin,
           signal,
-          onSecond: onProgress ? (t, w) => onProgress(progressOf(tenant, t, w)) : undefined,
+          onSecond:
+            onProgress || onWindow
+              ? (t, w) => {
+                  onWindow?.(t, w);
+                  onProgress?.(progressOf(tenant, t, w));
+                }
+              : undefined,
         });
         return buildLoadResult({
           schedule,
@@ -102,9 +103,18 @@ export async function runSchedule(
   schedule: LoadSchedule,
   opts: RunScheduleOptions = {},
 ): Promise<LoadResult> {
-  checkConnectionBudget(schedule.connections);
+  checkConnectionBudget(connectionIndices(schedule).length);
   const prepared = await prepareSchedule(schedule);
-  return prepared.start({ ...opts, startAt: opts.startAt ?? clock() + START_LEAD_MS });
+  let startAt = opts.startAt;
+  if (opts.onPrepared) {
+    try {
+      startAt = (await opts.onPrepared()) ?? startAt;
+    } catch (err) {
+      await prepared.close();
+      throw err;
+    }
+  }
+  return prepared.start({ ...opts, startAt: startAt ?? clock() + START_LEAD_MS });
 }
 
 /** Lead and spacing of the interleaved warm-ups of tenants starting together. */
@@ -148,10 +158,16 @@ async function prepareInStartOrder(
 export function createLocalLoadDriver(): LoadDriver {
   return {
     async run({ schedules, signal, onProgress }) {
-      // Before any worker thread starts: they inherit this thread's priority.
+      // Before any worker thread or agent process starts: they inherit this thread's priority.
       const priority = raiseGeneratorPriority();
       try {
         const names = Object.keys(schedules);
+        // Several agents per tenant: one process each (their own event loops), coordinated from here.
+        if (names.some((n) => (schedules[n].agents ?? 1) > 1)) {
+          const results = await runLocalAgents({ schedules, signal, onProgress });
+          for (const r of Object.values(results)) r.engine.notes.push(priority.note);
+          return results;
+        }
         // Every tenant's connections live in this process: past its descriptor limit they fail as EMFILE.
         checkConnectionBudget(names.reduce((a, n) => a + schedules[n].connections, 0));
         const settled = await prepareInStartOrder(names, schedules);

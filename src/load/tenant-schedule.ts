@@ -18,5 +18,6 @@ export function tenantSchedule(t: TenantPlan, load: LoadPlan, url: string): Load
     behindSchedule: load.behindSchedule,
     jitter: load.jitter,
     workers: 'auto',
+    ...(load.agents > 1 ? { agents: load.agents } : {}),
   };
 }

@@ -29,6 +29,32 @@ export interface LoadSchedule {
    * the live display, its garbage collection) never delays a send. The local platform sets it.
    */
   thread?: boolean;
+  /**
+   * Load agents sharing this tenant's schedule (default 1): separate processes, or pods on Kubernetes, each
+   * driving every agents-th connection with the connection's global phase, so together they send exactly the
+   * one-agent schedule. Their results merge exactly (merge-agents.ts).
+   */
+  agents?: number;
+  /** Set in an agent's copy of the schedule: it drives connections i with i mod `of` = `index`. */
+  shard?: { index: number; of: number };
+}
+
+/** One agent's share of a tenant's run, as result.json keeps it beside the merged figures. */
+export interface AgentFacts {
+  index: number;
+  connections: number;
+  /** Its share of the offered rate (req/s). */
+  rate?: number;
+  achievedRps: number;
+  completed: number;
+  errors: number;
+  /** When its first request was due (epoch ms): the agents' start spread shows here. */
+  startedAt: number;
+  /** Schedule lag p99 and max, ms. */
+  lagP99Ms: number;
+  maxLagMs: number;
+  /** Why it left no result (the tenant's result is then incomplete). */
+  failed?: string;
 }
 
 /** Counts by outcome class. `status` holds every non-2xx HTTP status by code. */
@@ -130,8 +156,10 @@ export interface LoadResult {
   series: SecondSample[];
   /** Engine facts: worker count, whether it held the schedule. */
   engine: { workers: number; maxLagMs: number; notes: string[] };
-  /** True when the run was cut short (abort signal). */
+  /** True when the run was cut short (abort signal), or a load agent failed. */
   incomplete?: boolean;
+  /** Per-agent facts when the tenant's load was spread over several agents. */
+  agents?: AgentFacts[];
 }
 
 export interface LoadProgress {

@@ -3,10 +3,11 @@
  * its global phase), each running the paced engine; tallies merge exactly.
  */
 import { Worker } from 'node:worker_threads';
-import { decodeHistogram, mergeHistograms } from '../metrics/histogram.ts';
 import type { WorkerCommand, WorkerInit, WorkerMessage } from './engine-worker.ts';
-import { type EngineRunInput, nominalAt, pacing, type WarmupTiming } from './paced-engine.ts';
-import { type EngineTally, mergeTallies, TallyRecorder } from './tally.ts';
+import type { EngineRunInput, WarmupTiming } from './paced-engine.ts';
+import { type EngineTally, mergeTallies } from './tally.ts';
+import { unsentShareTally } from './unsent-share.ts';
+import { secondMerger } from './progress.ts';
 import type { LoadSchedule } from './types.ts';
 
 /** The worker entry next to this module: a tsx bootstrap for .ts sources (vitest, the CLI), .js in a build. */
@@ -37,10 +38,12 @@ export class WorkerShards {
     entry: (w: number) => URL = workerEntry,
     /** When the warm-up requests go (default: at once). */
     warmup?: WarmupTiming,
+    /** The connections to spread over the workers (default all; a load agent's share otherwise). */
+    driven: readonly number[] = Array.from({ length: schedule.connections }, (_, i) => i),
   ) {
     for (let w = 0; w < workers; w++) {
       const indices: number[] = [];
-      for (let i = w; i < schedule.connections; i += workers) indices.push(i);
+      for (let k = w; k < driven.length; k += workers) indices.push(driven[k]);
       const worker = new Worker(entry(w), { workerData: { schedule, indices, warmup } satisfies WorkerInit });
       let onReady!: () => void;
       const ready = new Promise<void>((r) => {
@@ -81,44 +84,16 @@ export class WorkerShards {
    * sent or completed, and the tally is marked incomplete, so they do not silently vanish from the counts.
    */
   private failedTally(w: number, why: string, startAt: number): EngineTally {
-    const { schedule } = this;
-    const rec = new TallyRecorder(startAt, schedule.warmupMs, false);
-    const endAt = startAt + schedule.durationMs;
-    const { interval, phase } = pacing(schedule);
-    let n = 0;
-    // The engine's own request times, so the counts match what the worker would have sent.
-    if ((schedule.rate ?? 0) > 0)
-      for (const i of this.shards[w].indices) {
-        const p = phase(i);
-        for (let k = 0; nominalAt(startAt, p, interval, k) < endAt; k++) {
-          rec.due(nominalAt(startAt, p, interval, k));
-          n++;
-        }
-      }
-    const note = `worker ${w} failed: ${why}; its ${n} scheduled requests are counted as due but not sent`;
-    return { ...rec.toTally(0, [note]), incomplete: true };
+    return unsentShareTally(this.schedule, this.shards[w].indices, startAt, `worker ${w} failed: ${why}`);
   }
 
   async run(input: EngineRunInput): Promise<EngineTally> {
     const { startAt, signal, onSecond } = input;
-    const pending = new Map<number, { n: number; completed: number; errors: number; hs: string[] }>();
-    this.secondListener = (m) => {
-      const p = pending.get(m.t) ?? { n: 0, completed: 0, errors: 0, hs: [] };
-      p.n++;
-      p.completed += m.completed;
-      p.errors += m.errors;
-      p.hs.push(m.histogram);
-      pending.set(m.t, p);
-      // A failed worker reports no more seconds: wait only for the live ones.
-      if (p.n >= this.shards.filter((s) => !s.failed).length) {
-        pending.delete(m.t);
-        onSecond?.(m.t, {
-          completed: p.completed,
-          errors: p.errors,
-          histogram: mergeHistograms(p.hs.map(decodeHistogram)),
-        });
-      }
-    };
+    // A failed worker reports no more seconds: wait only for the live ones.
+    this.secondListener = secondMerger(
+      () => this.shards.filter((s) => !s.failed).length,
+      (t, w) => onSecond?.(t, w),
+    );
     const send = (c: WorkerCommand) => {
       for (const s of this.shards) s.worker.postMessage(c);
     };

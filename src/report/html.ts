@@ -14,6 +14,7 @@ import { runFacts } from './run-facts.ts';
 import { buildSummaryTable, type SummaryTable, tenantBlockRows } from './summary-table.ts';
 import { left, type PlainTable, right, type TableColumn } from './table-model.ts';
 import { VERDICT_COLUMNS, verdictOutcome, verdictRows } from './verdict-table.ts';
+import { buildAgentTable } from './agent-table.ts';
 import { buildWaypointTable } from './waypoint-table.ts';
 
 const BANNER_CLASS = { none: 'warn', pass: 'pass', fail: 'fail' } as const;
@@ -118,6 +119,12 @@ function errorTable(summary: RunSummary): string {
   return t.rows.length ? htmlTable(t) : '<p class="muted">No errors.</p>';
 }
 
+/** Per-agent rows, only when a tenant's load was spread over several agents. */
+function agentSection(result: RunResult): string {
+  const t = buildAgentTable(result);
+  return t.rows.length ? `<h2>Load agents</h2>\n${htmlTable(t)}` : '';
+}
+
 export function buildReportHtml(input: {
   result: RunResult;
   summary: RunSummary;
@@ -177,6 +184,7 @@ ${figures.join('\n') || '<p class="muted">No charts.</p>'}
 ${waypointTable(summary)}
 <h2>Errors</h2>
 ${errorTable(summary)}
+${agentSection(result)}
 ${variantErrors.length ? `<h2>Variant failures</h2><ul>${variantErrors.join('')}</ul>` : ''}
 <h2>Run</h2>
 <dl>${meta

@@ -11,6 +11,7 @@ import { runFacts } from './run-facts.ts';
 import { buildSummaryTable, longSummaryTables } from './summary-table.ts';
 import type { PlainTable } from './table-model.ts';
 import { VERDICT_COLUMNS, verdictCells, verdictOutcome, verdictRows } from './verdict-table.ts';
+import { buildAgentTable } from './agent-table.ts';
 import { buildWaypointTable } from './waypoint-table.ts';
 
 const OUTCOME_MARK = { none: '', pass: '✅ ', fail: '❌ ' } as const;
@@ -96,6 +97,8 @@ export function buildSummaryMarkdown(input: {
   if (errorTable.rows.length) lines.push('', '### Errors by class', '', ...markdownTable(errorTable));
   const waypointTable = buildWaypointTable(summary);
   if (waypointTable.rows.length) lines.push('', '### Waypoints', '', ...markdownTable(waypointTable));
+  const agentTable = buildAgentTable(result);
+  if (agentTable.rows.length) lines.push('', '### Load agents', '', ...markdownTable(agentTable));
   const variantNames = summary.variants.map((v) => v.name);
   if (variantNames.length) lines.push(...findingLines(explainRun(result, summary), variantNames));
   if (verdicts.length) {

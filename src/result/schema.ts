@@ -36,6 +36,8 @@ const loadPlanSchema = z.object({
   timeoutMs: nonNegative,
   behindSchedule: z.enum(['catch-up', 'skip']),
   jitter: nonNegative,
+  /** Load agents per tenant; results written before agents existed had one. */
+  agents: z.number().int().positive().default(1),
 });
 
 const scheduleSchema = loadPlanSchema.extend({
@@ -47,6 +49,20 @@ const scheduleSchema = loadPlanSchema.extend({
   workers: z.union([z.number().int().positive(), z.literal('auto')]).optional(),
   client: z.enum(['raw', 'undici']).optional(),
   thread: z.boolean().optional(),
+  shard: z.object({ index: z.number().int().nonnegative(), of: z.number().int().positive() }).optional(),
+});
+
+const agentFactsSchema = z.object({
+  index: z.number().int().nonnegative(),
+  connections: count,
+  rate: nonNegative.optional(),
+  achievedRps: nonNegative,
+  completed: count,
+  errors: count,
+  startedAt: z.number(),
+  lagP99Ms: z.number(),
+  maxLagMs: z.number(),
+  failed: z.string().optional(),
 });
 
 const outcomesSchema = z.object({
@@ -96,6 +112,7 @@ const loadResultSchema = z.object({
   series: z.array(secondSchema),
   engine: z.object({ workers: count, maxLagMs: z.number(), notes: strings }),
   incomplete: z.boolean().optional(),
+  agents: z.array(agentFactsSchema).optional(),
 });
 
 const cpuSeriesSchema = z.object({

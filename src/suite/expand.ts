@@ -19,6 +19,8 @@ export interface ExpandOptions {
   durationMs?: number;
 }
 
+import { resolveAgents } from './agent-ceiling.ts';
+
 const scaleCount = (n: number, k: number) => Math.max(1, Math.round(n * k));
 
 /** Least memory a scaled waypoint keeps: Envoy needs this much to start whatever its load. */
@@ -102,7 +104,9 @@ export function expandSuite(valid: ValidSuite, options: ExpandOptions): RunPlan 
     timeoutMs: durations.timeoutMs,
     behindSchedule: suite.load.behindSchedule,
     jitter: suite.load.jitter,
+    agents: 1,
   };
+  load.agents = resolveAgents(suite.load.agents, options.platform, load);
   const resolved = envelopeForPlatform(
     suite.topology.waypoint,
     options.platform,

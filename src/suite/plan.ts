@@ -32,6 +32,8 @@ export interface LoadPlan {
   timeoutMs: number;
   behindSchedule: 'catch-up' | 'skip';
   jitter: number;
+  /** Load agents per tenant ('auto' resolved for the platform; see suite/agent-ceiling.ts). */
+  agents: number;
 }
 
 export interface VariantPlan {

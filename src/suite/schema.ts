@@ -79,6 +79,19 @@ export const loadSchema = z
       .max(0.5)
       .default(0)
       .describe('Random jitter of each send, as a fraction of the per-connection interval.'),
+    agents: z
+      .union([
+        z
+          .number()
+          .int()
+          .min(1, 'needs at least 1 agent')
+          .max(256, 'is more agents than meshbench coordinates (at most 256 per tenant)'),
+        z.literal('auto'),
+      ])
+      .default('auto')
+      .describe(
+        "Load agents per tenant, splitting its rate and connections (processes locally, an Indexed Job's pods on Kubernetes); their figures merge exactly. 'auto': one locally, on Kubernetes one per measured per-agent rate ceiling.",
+      ),
   })
   .describe('The load each tenant receives.');
 

@@ -162,6 +162,22 @@ export function validateSuite(raw: unknown, source: string): Result<ValidSuite> 
       });
     }
   }
+  if (typeof load.agents === 'number') {
+    if (load.model === 'closed' && load.agents > 1)
+      issues.push({
+        path: 'load.agents',
+        message: 'must be 1 for the closed model (its connections run flat out; there is no rate to split)',
+        value: load.agents,
+        fix: "use model 'open' with a rate, or leave agents out",
+      });
+    else if (load.connections > 0 && load.agents > load.connections)
+      issues.push({
+        path: 'load.agents',
+        message: `is more than load.connections (${load.connections}): each agent needs at least one connection`,
+        value: load.agents,
+        fix: `use at most ${load.connections} agents, or more connections`,
+      });
+  }
   if (warmupMs >= durationMs) {
     issues.push({
       path: 'load.warmup',

@@ -89,6 +89,39 @@ describe('meshbench run --platform local', () => {
     expect(await waitForNoTagged(tag)).toEqual([]);
   });
 
+  it('load.agents: each tenant over two agent processes, per-agent rows in result.json and the reports', async () => {
+    const tag = newTag();
+    const r = await runCli(['run', 'fixtures/suites/tiny-agents.suite.ts', '--results', results, '--json'], {
+      env: { MESHBENCH_TEST_TAG: tag },
+      timeout: 120_000,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const dir = onlyRunDir('tiny-agents');
+    const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
+    expect(result.plan.load.agents).toBe(2);
+    for (const t of result.variants[0].tenants) {
+      expect(
+        t.load.agents.map((a: { index: number; connections: number }) => [a.index, a.connections]),
+      ).toEqual([
+        [0, 2],
+        [1, 2],
+      ]);
+      // 40 req/s for the 3 s measured, all of it accounted for across the two agents.
+      expect(t.load.requests.intended).toBe(120);
+      expect(t.load.agents.reduce((n: number, a: { completed: number }) => n + a.completed, 0)).toBe(
+        t.load.requests.completed,
+      );
+    }
+    // The stagger holds across agent processes.
+    const [a, b] = result.variants[0].tenants.map((t: { load: { startedAt: number } }) => t.load.startedAt);
+    expect(b - a).toBeCloseTo(1000, -1);
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(
+      /### Load agents[\s\S]*\| ns-2 \| 1 \| 2 \|/,
+    );
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<h2>Load agents</h2>');
+    expect(await waitForNoTagged(tag)).toEqual([]);
+  });
+
   it('exits 99 with the verdict table when a threshold cannot be met', async () => {
     const tag = newTag();
     const r = await runCli(['run', 'fixtures/suites/unmeetable.suite.ts', '--results', results], {

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runSchedule } from '../driver.ts';
+import { agentSchedule } from '../merge-agents.ts';
 import { AGENT_SECRET_HEADERS, type AgentConfig, formatAgentResult } from './protocol.ts';
 
 /** Later than this after the coordinated start, the stagger cannot hold: the agent says so and fails. */
@@ -29,6 +30,16 @@ export async function runAgent(
       headers: { ...config.schedule.headers, ...(JSON.parse(secret) as Record<string, string>) },
     };
   }
+  // One of several agents of the tenant (an Indexed Job's pod): drive its share of the connections.
+  const of = config.schedule.agents ?? 1;
+  if (of > 1) {
+    const index = Number(process.env.JOB_COMPLETION_INDEX);
+    if (!(Number.isInteger(index) && index >= 0 && index < of))
+      throw new Error(
+        `agent ${config.tenant} is one of ${of} but JOB_COMPLETION_INDEX is ${JSON.stringify(process.env.JOB_COMPLETION_INDEX)}; run it as an Indexed Job`,
+      );
+    config.schedule = agentSchedule(config.schedule, index);
+  }
   const lateBy = Date.now() - config.startAt;
   if (config.startAt > 0 && lateBy > LATE_TOLERANCE_MS) {
     throw new Error(
@@ -36,7 +47,7 @@ export async function runAgent(
     );
   }
   log(
-    `agent ${config.tenant}: ${config.schedule.rate ?? 'max'} req/s over ${config.schedule.connections} connections to ${config.schedule.url}, start in ${-lateBy} ms + ${config.schedule.startOffsetMs} ms`,
+    `agent ${config.tenant}${of > 1 ? ` ${config.schedule.shard?.index} of ${of}` : ''}: ${config.schedule.rate ?? 'max'} req/s over ${config.schedule.connections} connections to ${config.schedule.url}, start in ${-lateBy} ms + ${config.schedule.startOffsetMs} ms`,
   );
   const result = await runSchedule(config.schedule, {
     tenant: config.tenant,

@@ -6,6 +6,7 @@
 import { MeshbenchError } from '../../errors.ts';
 import type { AgentBundle } from '../../load/agent/bundle.ts';
 import { parseAgentResult } from '../../load/agent/protocol.ts';
+import { type AgentOutcome, mergeAgentResults } from '../../load/merge-agents.ts';
 import type { LoadDriver, LoadResult, LoadSchedule } from '../../load/types.ts';
 import type { KubeClient, KubeJson } from './client.ts';
 import { buildLoadResultFromFortio, extractFortioJson } from './fortio-result.ts';
@@ -45,6 +46,7 @@ export function createKubeLoadDriver(opts: KubeLoadDriverOptions): LoadDriver {
   return {
     async run({ schedules, signal }) {
       const tenants = Object.keys(schedules);
+      const agentsOf = (t: string) => (opts.driver === 'agent' ? (schedules[t].agents ?? 1) : 1);
       const jobs = Object.fromEntries(tenants.map((t) => [t, loadJobName(opts.driver, t)]));
       // A Job's pod template is immutable: leftovers of an earlier variant go first.
       for (const t of tenants) await deleteJob(jobs[t]);
@@ -79,10 +81,11 @@ export function createKubeLoadDriver(opts: KubeLoadDriverOptions): LoadDriver {
               const phase =
                 pods.map((p) => (p.status as { phase?: string } | undefined)?.phase ?? '?').join(',') ||
                 'no pod yet';
-              const done =
-                pods.some(running) ||
-                pods.some((p) => (p.status as { phase?: string })?.phase === 'Succeeded');
-              return { done, detail: phase };
+              // Every agent pod of the tenant (an Indexed Job's N), or it cannot carry its share from the start.
+              const up = pods.filter(
+                (p) => running(p) || (p.status as { phase?: string })?.phase === 'Succeeded',
+              ).length;
+              return { done: up >= agentsOf(t), detail: phase };
             },
             {
               timeoutMs: Math.max(1000, startAt - Date.now()),
@@ -100,6 +103,10 @@ export function createKubeLoadDriver(opts: KubeLoadDriverOptions): LoadDriver {
             signal,
             intervalMs: 2000,
           });
+          if (agentsOf(t) > 1) {
+            results[t] = await collectAgents(t, schedules[t], startAt, outcome);
+            continue;
+          }
           const pod = (await podsOf(jobs[t]))[0];
           if (!pod)
             throw new MeshbenchError(
@@ -124,7 +131,45 @@ export function createKubeLoadDriver(opts: KubeLoadDriverOptions): LoadDriver {
       }
     },
   };
+
+  /** An Indexed Job's agents, one result per completion index, merged; a pod without one is a failed agent. */
+  async function collectAgents(
+    tenant: string,
+    schedule: LoadSchedule,
+    startAt: number,
+    outcome: string,
+  ): Promise<LoadResult> {
+    const job = loadJobName('agent', tenant);
+    const pods = await podsOf(job);
+    const outcomes: AgentOutcome[] = [];
+    for (let index = 0; index < (schedule.agents ?? 1); index++) {
+      const pod = pods.find((p) => p.metadata?.annotations?.[COMPLETION_INDEX] === String(index));
+      if (!pod) {
+        outcomes.push({ index, failed: `no pod for completion index ${index} (Job ${outcome})` });
+        continue;
+      }
+      const text = await client.podLog(LOAD_NAMESPACE, pod.metadata?.name ?? '', 'agent');
+      const r = parseAgentResult(text);
+      outcomes.push(
+        r
+          ? { index, result: { ...r, driver: 'agent' } }
+          : { index, failed: `pod ${pod.metadata?.name} left no result: ${lastLines(text, 3).join(' | ')}` },
+      );
+    }
+    try {
+      return mergeAgentResults(schedule, outcomes, startAt + schedule.startOffsetMs);
+    } catch (e) {
+      throw new MeshbenchError('PLATFORM_FAILED', `the agents of ${tenant} (${outcome}) left no result`, {
+        details: outcomes.map((o) => ('failed' in o ? `agent ${o.index}: ${o.failed}` : '')).filter(Boolean),
+        fix: `kubectl logs -n ${LOAD_NAMESPACE} -l job-name=${job} --prefix`,
+        cause: e,
+      });
+    }
+  }
 }
+
+/** The annotation Kubernetes puts on an Indexed Job's pods. */
+const COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
 
 function parseResult(input: {
   driver: 'agent' | 'fortio';

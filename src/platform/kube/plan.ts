@@ -386,7 +386,7 @@ export function buildKubePlan(plan: RunPlan, opts: KubePlanOptions): KubePlan {
       phase: 'load',
       run: 'load',
       variant: tag,
-      description: `Start ${driver === 'fortio' ? 'Fortio' : 'agent'} Jobs in ${LOAD_NAMESPACE} at a coordinated start (startAt set at run time; tenants offset ${plan.tenants.map((x) => `${x.name} +${x.startOffsetMs}ms`).join(', ')}); sample CPU and waypoint stats each second`,
+      description: `Start ${driver === 'fortio' ? 'Fortio Jobs' : plan.load.agents > 1 ? `agent Jobs (Indexed: ${plan.load.agents} agent pods per tenant, each driving every ${plan.load.agents}th connection; results merged exactly)` : 'agent Jobs'} in ${LOAD_NAMESPACE} at a coordinated start (startAt set at run time; tenants offset ${plan.tenants.map((x) => `${x.name} +${x.startOffsetMs}ms`).join(', ')}); sample CPU and waypoint stats each second`,
       action: apply,
       manifests: loadObjects,
     });

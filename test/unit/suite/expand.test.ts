@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MeshbenchError } from '../../../src/errors.ts';
+import { AGENT_RATE_CEILING } from '../../../src/suite/agent-ceiling.ts';
 import { expandSuite } from '../../../src/suite/expand.ts';
 import { planEnvelope } from '../../../src/suite/plan.ts';
 import { validateSuite } from '../../../src/suite/validate.ts';
@@ -37,6 +38,19 @@ describe('expandSuite', () => {
       maxPendingRequests: 512,
       maxRequests: 512,
     });
+  });
+
+  it("resolves load.agents 'auto': one locally, one per measured agent ceiling on Kubernetes", () => {
+    expect(expandSuite(valid(), { platform: 'local', source: 'ref' }).load.agents).toBe(1);
+    // 6500 req/s per tenant is under one agent's measured ceiling.
+    expect(expandSuite(valid(), { platform: 'kind', source: 'ref' }).load.agents).toBe(1);
+    const v = valid();
+    v.suite.load.rate = 20_000;
+    v.suite.load.connections = 2000;
+    const plan = expandSuite(v, { platform: 'cluster', source: 'ref' });
+    expect(plan.load.agents).toBe(Math.ceil(20_000 / AGENT_RATE_CEILING.rps));
+    v.suite.load.agents = 2;
+    expect(expandSuite(v, { platform: 'local', source: 'ref' }).load.agents).toBe(2);
   });
 
   it('builds dedicated and shared topologies', () => {

@@ -83,6 +83,23 @@ describe('validateSuite', () => {
     expectInvalid(s, /load\.connections: must be at least 1 \(got 0\)/);
   });
 
+  it('load.agents: a whole number up to the connections, open model only; auto by default', () => {
+    const r = validateSuite(baseSuite(), 'x');
+    expect(r.ok && r.value.suite.load.agents).toBe('auto');
+    const many = baseSuite();
+    many.load.connections = 3;
+    many.load.agents = 4;
+    expectInvalid(many, /load\.agents: is more than load\.connections \(3\)/, /use at most 3 agents/);
+    many.load.agents = 300;
+    expectInvalid(many, /load\.agents/, /at most 256 per tenant/);
+    const closed = baseSuite();
+    closed.load = { model: 'closed', connections: 10, agents: 2 };
+    expectInvalid(closed, /load\.agents/, /must be 1 for the closed model/);
+    const wrong = baseSuite();
+    wrong.load.agents = 'many';
+    expectInvalid(wrong, /load\.agents/);
+  });
+
   it('rejects more connections than requests', () => {
     const s = baseSuite();
     s.load.rate = 10;

@@ -104,13 +104,28 @@ function buildLoadJob(input: {
     NonNullable<NonNullable<Job['spec']>['template']['spec']>,
     'containers' | 'initContainers' | 'volumes'
   >;
+  /** Pods sharing the tenant's load (an Indexed Job past one). */
+  agents?: number;
 }): Job {
   const name = loadJobName(input.driver, input.tenant);
   const labels = { [AGENT_ROLE_LABEL]: input.tenant, 'meshbench.io/driver': input.driver };
+  const agents = input.agents ?? 1;
+  // Past one agent: an Indexed Job, pod k driving share k (JOB_COMPLETION_INDEX). Each index fails on its own
+  // (backoffLimitPerIndex, Kubernetes ≥ 1.29), so one failed agent does not stop the others; nothing retries.
+  const runs =
+    agents > 1
+      ? {
+          completionMode: 'Indexed' as const,
+          completions: agents,
+          parallelism: agents,
+          backoffLimitPerIndex: 0,
+          maxFailedIndexes: agents,
+        }
+      : { backoffLimit: 0 };
   return new Job({
     metadata: { name, namespace: LOAD_NAMESPACE, labels: managedLabels(labels) },
     spec: {
-      backoffLimit: 0,
+      ...runs,
       template: {
         metadata: { labels },
         spec: { restartPolicy: 'Never', ...nodeSelectorOf(input.placement.load), ...input.pod },
@@ -119,12 +134,18 @@ function buildLoadJob(input: {
   });
 }
 
-export function buildAgentJob(input: { tenant: string; placement: Placement; cpu?: string }): Job {
+export function buildAgentJob(input: {
+  tenant: string;
+  placement: Placement;
+  cpu?: string;
+  agents?: number;
+}): Job {
   const name = loadJobName('agent', input.tenant);
   return buildLoadJob({
     driver: 'agent',
     tenant: input.tenant,
     placement: input.placement,
+    agents: input.agents,
     pod: {
       containers: [
         {
@@ -225,6 +246,6 @@ export function buildAgentObjects(input: {
   return [
     buildAgentConfigMap(input),
     ...buildLoadSecret({ driver: 'agent', tenant: input.tenant, data }),
-    buildAgentJob(input),
+    buildAgentJob({ ...input, agents: input.config.schedule.agents }),
   ];
 }

@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleAgent, bootScript, unpackedFiles } from '../../../../src/load/agent/bundle.ts';
 import { type AgentConfig, parseAgentResult } from '../../../../src/load/agent/protocol.ts';
 import type { ConfigMap, Secret } from 'kubernetes-models/v1';
+import type { Job } from 'kubernetes-models/batch/v1';
+import { mergeAgentResults } from '../../../../src/load/merge-agents.ts';
+import { manifestJson } from '../../../../src/platform/kube/manifests/types.ts';
 import { buildAgentObjects } from '../../../../src/platform/kube/manifests/load.ts';
 import { listen, schedule as loadSchedule, type TestTarget } from '../../load/helpers.ts';
 
@@ -37,7 +40,7 @@ const schedule = () =>
   loadSchedule({ url, rate: 200, connections: 4, durationMs: 2000, startOffsetMs: 500, workers: 'auto' });
 
 /** Lays out the ConfigMap as the pod sees it (data + binaryData files) and runs `node boot.cjs`. */
-async function runPod(mount: string, config: AgentConfig) {
+async function runPod(mount: string, config: AgentConfig, env: Record<string, string> = {}) {
   const bundle = await bundleAgent({ mount });
   const objs = buildAgentObjects({ tenant: config.tenant, bundle, config, placement: {} });
   const cm = objs.find((o) => o.kind === 'ConfigMap') as ConfigMap;
@@ -51,7 +54,7 @@ async function runPod(mount: string, config: AgentConfig) {
     execFile(
       process.execPath,
       [join(mount, 'boot.cjs'), join(mount, 'config.json')],
-      { env: { ...process.env, MESHBENCH_AGENT_UNPACK: join(mount, 'unpacked') }, timeout: 30_000 },
+      { env: { ...process.env, ...env, MESHBENCH_AGENT_UNPACK: join(mount, 'unpacked') }, timeout: 30_000 },
       (err, stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
@@ -76,6 +79,60 @@ describe('the in-cluster agent, bundled and delivered as a ConfigMap', () => {
     expect(Math.abs(result!.startedAt - (startAt + 500))).toBeLessThan(400);
     expect(result!.outcomes.ok).toBeGreaterThan(300);
     expect(requests).toBeGreaterThan(300);
+  });
+
+  it('several agents: an Indexed Job whose pods each drive their share, merged into the one-agent schedule', async () => {
+    const config = { tenant: 'ns-1', startAt: 0, schedule: { ...schedule(), agents: 3 } };
+    const job = buildAgentObjects({
+      tenant: 'ns-1',
+      bundle: await bundleAgent({ mount: dir }),
+      config,
+      placement: {},
+    })
+      .map(manifestJson)
+      .find((o) => o?.kind === 'Job') as unknown as Job;
+    expect(job.spec).toMatchObject({
+      completionMode: 'Indexed',
+      completions: 3,
+      parallelism: 3,
+      backoffLimitPerIndex: 0,
+      maxFailedIndexes: 3,
+    });
+    expect(job.spec?.backoffLimit).toBeUndefined();
+    const startAt = Date.now() + 5000;
+    requests = 0;
+    // Three "pods" at once, each told its completion index as Kubernetes tells an Indexed Job's pods.
+    const runs = await Promise.all(
+      [0, 1, 2].map(async (index) =>
+        runPod(
+          await mkdtemp(join(dir, `pod-${index}-`)),
+          { ...config, startAt },
+          {
+            JOB_COMPLETION_INDEX: String(index),
+          },
+        ),
+      ),
+    );
+    const outcomes = runs.map((r, index) => {
+      expect(r.code, r.stderr).toBe(0);
+      return { index, result: parseAgentResult(r.stdout)! };
+    });
+    expect(outcomes.map((o) => o.result.schedule.shard)).toEqual(
+      [0, 1, 2].map((index) => ({ index, of: 3 })),
+    );
+    const merged = mergeAgentResults(config.schedule, outcomes, startAt + 500);
+    // 200 req/s for 2 s over 4 connections: agent 0 drives connections 0 and 3, agents 1 and 2 one each.
+    expect(merged.requests.intended).toBe(400);
+    expect(merged.outcomes.ok).toBe(400);
+    expect(requests).toBe(404); // and one warm-up request per connection
+    expect(merged.agents?.map((a) => a.connections)).toEqual([2, 1, 1]);
+  });
+
+  it('one of several agents without its completion index refuses to guess its share', async () => {
+    const mount = await mkdtemp(join(dir, 'pod-'));
+    const r = await runPod(mount, { tenant: 'ns-1', startAt: 0, schedule: { ...schedule(), agents: 3 } });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/one of 3 but JOB_COMPLETION_INDEX is undefined; run it as an Indexed Job/);
   });
 
   it('runs worker threads from the unpacked engine-worker.js (rates past one core)', async () => {

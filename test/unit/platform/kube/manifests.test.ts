@@ -325,3 +325,32 @@ describe('Fortio driver', () => {
     for (const s of kp.steps) for (const m of s.manifests) m.validate();
   });
 });
+
+describe('several load agents per tenant on Kubernetes', () => {
+  const plan = allVariantsPlan({ platform: 'cluster' });
+  plan.load = { ...plan.load, agents: 3 };
+  const kp = buildKubePlan(plan, { platform: 'cluster', driver: 'agent' });
+
+  it('each tenant gets an Indexed Job of 3 agent pods, validated like every manifest and shown in the plan', () => {
+    const load = kp.steps.filter((st) => st.run === 'load');
+    expect(load.length).toBeGreaterThan(0);
+    for (const st of load) {
+      expect(st.description).toMatch(/Indexed: 3 agent pods per tenant/);
+      const jobs = st.manifests.filter((o) => o.kind === 'Job');
+      expect(jobs).toHaveLength(plan.tenants.length);
+      for (const j of jobs) {
+        expect(() => j.validate()).not.toThrow();
+        expect(manifestJson(j).spec).toMatchObject({
+          completionMode: 'Indexed',
+          completions: 3,
+          parallelism: 3,
+        });
+      }
+      const config = JSON.parse(
+        (manifestJson(st.manifests.find((o) => o.kind === 'ConfigMap')!) as Json).data['config.json'],
+      );
+      expect(config.schedule.agents).toBe(3);
+    }
+    expect(renderKubePlan(kp)).toMatch(/completionMode: Indexed/);
+  });
+});
