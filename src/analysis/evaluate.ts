@@ -3,7 +3,7 @@
  * or tenant selector is evaluated for each variant × tenant; a term's selector overrides the key's.
  */
 import type { Verdict } from '../result/types.ts';
-import { metricValue } from './metric-value.ts';
+import { judgedTenant, metricValue } from './metric-value.ts';
 import type { RunSummary } from './summary-types.ts';
 import { type ParsedThreshold, type Term, compare } from '../suite/threshold-grammar.ts';
 
@@ -49,7 +49,12 @@ export function evaluateThresholds(summary: RunSummary, thresholds: readonly Par
     const variants = t.selector.variant !== undefined ? [t.selector.variant] : summary.variantNames;
     const tenants = t.selector.tenant !== undefined ? [t.selector.tenant] : summary.tenants;
     for (const variant of variants) {
-      for (const tenant of tenants) {
+      // A variant-level metric is judged once per variant, on the tenant it is about.
+      const judged =
+        (t.metric === 'isolation' || t.metric === 'capacity') && t.selector.tenant === undefined
+          ? judgedTenant(summary, variant, t.metric)
+          : undefined;
+      for (const tenant of judged !== undefined ? [judged] : tenants) {
         const { actual, note } = evaluateLhs(summary, t, { variant, tenant });
         const incomplete = summary.variants
           .find((v) => v.name === variant)

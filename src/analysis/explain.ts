@@ -2,6 +2,7 @@
  * explainRun: the result in plain words — findings built by small rules over the recorded data (pure).
  * Nothing here knows a suite: every sentence comes from CPU series, Envoy counters and tenant figures.
  */
+import { primaryView } from './summarize.ts';
 import type { RunResult, VariantResult } from '../result/types.ts';
 import { explainCpuHeadroom, explainLimits } from './explain-limits.ts';
 import type { Finding } from './finding.ts';
@@ -174,7 +175,9 @@ export function explainPreflight(runs: readonly VariantResult[]): Finding[] {
   });
 }
 
-export function explainRun(result: RunResult, summary: RunSummary): Finding[] {
+export function explainRun(full: RunResult, summary: RunSummary): Finding[] {
+  // A sweep or search explains the runs its tables show (the reference step, the breaking points).
+  const result = primaryView(full);
   return summary.variants.flatMap((v) => {
     const runs = result.variants.filter((r) => r.name === v.name).sort((a, b) => a.repeat - b.repeat);
     const findings = [

@@ -43,6 +43,38 @@ function latencyValue(s: LatencySummary, encoded: string, agg: Agg): MetricValue
   }
 }
 
+/** A variant's isolation score (or an end of its interval), judged on its earlier tenant. */
+function isolationValue(summary: RunSummary, at: { variant: string; tenant: string }, agg: Agg): MetricValue {
+  const v = summary.variants.find((x) => x.name === at.variant);
+  if (!v) return none(`variant "${at.variant}" was not measured in this run`);
+  const iso = v.isolation;
+  if (!iso) return none(`no isolation score for variant "${at.variant}"`);
+  if (iso.earlier !== undefined && at.tenant !== iso.earlier)
+    return none(`isolation is judged on the earlier tenant "${iso.earlier}", not "${at.tenant}"`);
+  if ('unavailable' in iso) return none(`no isolation score for variant "${at.variant}": ${iso.unavailable}`);
+  return some(agg.name === 'lo' ? iso.p99.lo : agg.name === 'hi' ? iso.p99.hi : iso.score);
+}
+
+/** A variant's breaking point (req/s per tenant, mean over repeats; 0 when the SLO was missed at every load). */
+function capacityValue(summary: RunSummary, at: { variant: string }): MetricValue {
+  if (!summary.searches) return none('this run has no search (the suite sets no `search`)');
+  const mine = summary.searches.filter((s) => s.variant === at.variant);
+  if (mine.length === 0) return none(`variant "${at.variant}" was not searched in this run`);
+  const open = mine.find((s) => !s.capacity && !/every load/.test(s.why));
+  if (open) return none(`the search of variant "${at.variant}" has no answer: ${open.why}`);
+  const rates = mine.map((s) => s.capacity?.rate ?? 0);
+  return some(rates.reduce((a, b) => a + b, 0) / rates.length);
+}
+
+/**
+ * The tenant a variant-level metric is judged on (isolation: the earlier tenant; capacity: the first, as all
+ * tenants are loaded alike), when the run says.
+ */
+export function judgedTenant(summary: RunSummary, variant: string, metric: MetricName): string | undefined {
+  if (metric === 'capacity') return summary.tenants[0];
+  return summary.variants.find((x) => x.name === variant)?.isolation?.earlier;
+}
+
 /** Resolves `metric`'s aggregation `agg` for (variant, tenant); null with a note when not computable. */
 export function metricValue(
   summary: RunSummary,
@@ -50,6 +82,8 @@ export function metricValue(
   metric: MetricName,
   agg: Agg,
 ): MetricValue {
+  if (metric === 'isolation') return isolationValue(summary, at, agg);
+  if (metric === 'capacity') return capacityValue(summary, at);
   const found = findTenant(summary, at.variant, at.tenant);
   if ('missing' in found) return none(found.missing);
   const { tenant: t, waypoint: w } = found;

@@ -2,21 +2,19 @@
  * summarizeRun: result.json → RunSummary (pure). Repeats merge histograms exactly (the right
  * statistic for percentiles) and keep per-repeat values for their spread.
  */
-import { errorClasses } from '../load/summarize-load.ts';
-import type { Lateness, LoadResult } from '../load/types.ts';
-import { type EncodedHistogram, encodeHistogram, latencyStats, mergeEncoded } from '../metrics/histogram.ts';
+import { type Isolation, isolationScore } from './isolation.ts';
+import { encodeHistogram, mergeEncoded } from '../metrics/histogram.ts';
 import type { CpuSeries, RunResult, StatsSeries, VariantResult } from '../result/types.ts';
 import { type WaypointRef, waypointFor, waypointKey } from '../topology/model.ts';
 import { spreadOf } from './spread.ts';
-import { evaluateValidity, mergeValidity } from './validity.ts';
+import { mergeLoads, sortKeys, summarizeLoad } from './tenant-figures.ts';
+import { costPer1k, tenantCost } from './tenant-cost.ts';
+import { type SearchSummary, summarizeSearches } from './search-summary.ts';
+
+export { mergeLoads, summarizeErrors, summarizeLoad } from './tenant-figures.ts';
 import type {
-  ErrorSummary,
-  GeneratorLagSummary,
-  LagSummary,
-  RequestCounts,
   RunSummary,
   SpreadKey,
-  TenantFigures,
   TenantSummary,
   VariantSummary,
   WaypointFigures,
@@ -25,152 +23,6 @@ import type {
 
 /** Envoy circuit-breaker counters that mean "the waypoint turned work away". */
 export const OVERFLOW_COUNTERS = ['upstream_cx_overflow', 'upstream_rq_pending_overflow'] as const;
-
-export function summarizeErrors(load: LoadResult): ErrorSummary {
-  const byClass = errorClasses(load.outcomes);
-  const count = Object.values(byClass).reduce((a, b) => a + b, 0);
-  const total = load.outcomes.ok + count;
-  return { count, rate: total === 0 ? 0 : count / total, byClass };
-}
-
-function sortKeys<T>(r: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-function lagOf(encoded: readonly EncodedHistogram[]): LagSummary {
-  const s = latencyStats(mergeEncoded(encoded));
-  return { avgMs: s.avgMs, p99Ms: s.p99Ms, maxMs: s.maxMs };
-}
-
-/** The loads that split their lateness by cause (the paced engine's), with what the figures need. */
-function measuredLateness(loads: readonly LoadResult[]): Array<{ lateness: Lateness; sent: number }> {
-  return loads.flatMap((l) => (l.lateness ? [{ lateness: l.lateness, sent: l.requests.sent }] : []));
-}
-
-/** The generator's lag over loads that measured it; undefined when none did. */
-function generatorLagOf(loads: readonly LoadResult[]): GeneratorLagSummary | undefined {
-  const measured = measuredLateness(loads);
-  if (measured.length === 0) return undefined;
-  const s = latencyStats(mergeEncoded(measured.map((m) => m.lateness.generatorLag)));
-  let late = 0;
-  let requests = 0;
-  for (const m of measured) {
-    late += m.lateness.generatorLate;
-    requests += m.sent + (m.lateness.generatorUnsent ?? 0);
-  }
-  return { p99Ms: s.p99Ms, maxMs: s.maxMs, lateShare: requests > 0 ? late / requests : 0, late, requests };
-}
-
-/** Late or never-sent requests by cause, summed over the loads that split them. */
-function lateOf(loads: readonly LoadResult[]): TenantFigures['late'] {
-  const measured = measuredLateness(loads);
-  if (measured.length === 0) return undefined;
-  return {
-    backpressure: measured.reduce((a, m) => a + m.lateness.backpressure, 0),
-    generator: measured.reduce((a, m) => a + m.lateness.generator, 0),
-  };
-}
-
-/** Failures of the generator's own machine, not the target's: out of file descriptors. */
-const HARNESS_ERROR_CODES = ['EMFILE', 'ENFILE'];
-
-function harnessErrorsOf(load: LoadResult): Record<string, number> {
-  const other = load.outcomes.other ?? {};
-  return Object.fromEntries(HARNESS_ERROR_CODES.flatMap((c) => (other[c] ? [[c, other[c]]] : [])));
-}
-
-/** generatorLag, late and validity of loads, the optional figures left out when not measured. */
-function latenessFigures(
-  loads: readonly LoadResult[],
-  repeats?: readonly number[],
-): Pick<TenantFigures, 'generatorLag' | 'late' | 'validity'> {
-  const generatorLag = generatorLagOf(loads);
-  const late = lateOf(loads);
-  const validity = mergeValidity(
-    loads.map((l, i) => ({
-      repeat: repeats?.[i],
-      validity: evaluateValidity(generatorLagOf([l]), {
-        completed: l.requests.completed,
-        incomplete: l.incomplete,
-        harnessErrors: harnessErrorsOf(l),
-      }),
-    })),
-  );
-  return { ...(generatorLag ? { generatorLag } : {}), ...(late ? { late } : {}), validity };
-}
-
-function requestsOf(load: LoadResult, errors: ErrorSummary): RequestCounts {
-  return {
-    intended: load.requests.intended,
-    sent: load.requests.sent,
-    completed: load.requests.completed,
-    ok: load.outcomes.ok,
-    errors: errors.count,
-    skipped: load.outcomes.skipped,
-    warmup: load.requests.warmup,
-  };
-}
-
-function targetRate(load: LoadResult): number | undefined {
-  return load.schedule.model === 'open' ? load.schedule.rate : undefined;
-}
-
-export function summarizeLoad(load: LoadResult): TenantFigures {
-  const errors = summarizeErrors(load);
-  const target = targetRate(load);
-  return {
-    requests: requestsOf(load, errors),
-    latency: latencyStats(mergeEncoded([load.latency.intended])),
-    latencyActual: latencyStats(mergeEncoded([load.latency.actual])),
-    errors,
-    rps: {
-      achieved: load.achievedRps,
-      target,
-      ratio: target ? load.achievedRps / target : undefined,
-    },
-    scheduleLag: lagOf([load.scheduleLag]),
-    ...latenessFigures([load]),
-  };
-}
-
-/**
- * Merges loads of several repeats: histograms exactly, counts summed, the rate averaged; valid only if every
- * repeat is (`repeats`, the loads' repeat indices, label the reasons).
- */
-export function mergeLoads(loads: readonly LoadResult[], repeats?: readonly number[]): TenantFigures {
-  const byClass: Record<string, number> = {};
-  const requests: RequestCounts = {
-    intended: 0,
-    sent: 0,
-    completed: 0,
-    ok: 0,
-    errors: 0,
-    skipped: 0,
-    warmup: 0,
-  };
-  for (const load of loads) {
-    const e = summarizeErrors(load);
-    for (const [k, n] of Object.entries(e.byClass)) byClass[k] = (byClass[k] ?? 0) + n;
-    const r = requestsOf(load, e);
-    for (const k of Object.keys(requests) as Array<keyof RequestCounts>) requests[k] += r[k];
-  }
-  const total = requests.ok + requests.errors;
-  const achieved = loads.length ? loads.reduce((a, l) => a + l.achievedRps, 0) / loads.length : 0;
-  const target = loads.length ? targetRate(loads[0]) : undefined;
-  return {
-    requests,
-    latency: latencyStats(mergeEncoded(loads.map((l) => l.latency.intended))),
-    latencyActual: latencyStats(mergeEncoded(loads.map((l) => l.latency.actual))),
-    errors: {
-      count: requests.errors,
-      rate: total === 0 ? 0 : requests.errors / total,
-      byClass: sortKeys(byClass),
-    },
-    rps: { achieved, target, ratio: target ? achieved / target : undefined },
-    scheduleLag: lagOf(loads.map((l) => l.scheduleLag)),
-    ...latenessFigures(loads, repeats),
-  };
-}
 
 function overflowOf(stats: readonly StatsSeries[]): { overflow: number; byCounter: Record<string, number> } {
   const byCounter: Record<string, number> = {};
@@ -363,10 +215,35 @@ function summarizeVariant(
         .filter(([, xs]) => xs.length > 0)
         .map(([k, xs]) => [k, spreadOf(xs)]),
     );
+    const costs = entries.flatMap((e) => {
+      const i = runs.indexOf(e.v);
+      const cpu = e.waypoint ? e.v.cpu.find((c) => c.component === e.waypoint) : undefined;
+      if (!cpu) return [];
+      const servedNamespaces = e.v.tenants
+        .filter((x) => served[i].get(x.tenant) === e.waypoint)
+        .map((x) => x.namespace);
+      const c = tenantCost({
+        run: e.v,
+        tenant,
+        cpu,
+        stats: statsFor(e.v, cpu.component, cpu.namespace)[0],
+        servedNamespaces,
+      });
+      return c ? [c] : [];
+    });
+    const per1k = costPer1k(costs);
     return {
       tenant,
       namespace: entries[0].t.namespace,
       waypoint,
+      ...(per1k === undefined
+        ? {}
+        : {
+            cost: {
+              cpuMsPer1k: per1k,
+              share: costs.reduce((a, c) => a + c.share, 0) / costs.length,
+            },
+          }),
       merged: mergeLoads(
         loads,
         entries.map((e) => e.v.repeat),
@@ -389,7 +266,26 @@ function summarizeVariant(
     tenants,
     waypoints,
     errors: runs.flatMap((v) => (v.error ? [`repeat ${v.repeat}: ${v.error.code} ${v.error.message}`] : [])),
+    isolation: variantIsolation(result, runs),
   };
+}
+
+/**
+ * The variant's isolation score: the earliest-starting tenant against the next to start (issue #15), from
+ * the repeats that measured both.
+ */
+function variantIsolation(result: RunResult, runs: readonly VariantResult[]): Isolation {
+  const offsets = [...new Set(result.plan.tenants.map((t) => t.startOffsetMs))].sort((a, b) => a - b);
+  if (offsets.length < 2)
+    return { unavailable: 'the tenants start together: there is no time before the later one' };
+  const earlier = result.plan.tenants.find((t) => t.startOffsetMs === offsets[0])!.name;
+  const later = result.plan.tenants.find((t) => t.startOffsetMs === offsets[1])!.name;
+  const repeats = runs.flatMap((v) => {
+    const e = v.tenants.find((t) => t.tenant === earlier)?.load;
+    const l = v.tenants.find((t) => t.tenant === later)?.load;
+    return e && l ? [{ series: e.series, laterStartS: (l.startedAt - e.startedAt) / 1000 }] : [];
+  });
+  return isolationScore({ earlier, later, repeats });
 }
 
 export function summarizeRun(result: RunResult): RunSummary {
@@ -405,10 +301,23 @@ export function summarizeRun(result: RunResult): RunSummary {
     result.plan.tenants.map((t) => t.name),
     result.variants.flatMap((v) => v.tenants.map((t) => t.tenant)),
   );
+  const searches = summarizeSearches(result);
+  const primary = primaryRuns(result, searches);
   const variants = variantNames.flatMap((name) => {
-    const runs = result.variants.filter((v) => v.name === name);
+    const runs = primary.runs.filter((v) => v.name === name);
     return runs.length ? [summarizeVariant(result, name, runs, tenants)] : [];
   });
+  const sweep = result.plan.sweep
+    ? variantNames.flatMap((name) => {
+        const steps = result.plan.sweep!.steps.flatMap((step, i) => {
+          const runs = result.variants.filter((v) => v.name === name && v.load?.step === i);
+          return runs.length
+            ? [{ step: i, ...step, summary: summarizeVariant(result, name, runs, tenants) }]
+            : [];
+        });
+        return steps.length ? [{ variant: name, steps }] : [];
+      })
+    : undefined;
   return {
     suite: result.meta.suite.name,
     runId: result.meta.id,
@@ -417,5 +326,55 @@ export function summarizeRun(result: RunResult): RunSummary {
     tenants,
     variantNames,
     variants,
+    ...(primary.words ? { primaryLoad: primary.words } : {}),
+    ...(sweep ? { sweep } : {}),
+    ...(searches ? { searches } : {}),
   };
+}
+
+/** The result as the main tables see it: only the runs they read (charts over time use this). */
+export function primaryView(result: RunResult): RunResult {
+  if (!result.plan.sweep && !result.plan.search) return result;
+  return { ...result, variants: primaryRuns(result, summarizeSearches(result)).runs };
+}
+
+const perTenant = (rate: number | undefined, connections: number) =>
+  `${rate === undefined ? '' : `${rate} req/s over `}${connections} connections per tenant`;
+
+/**
+ * The runs the main tables and thresholds read: the suite's own load; for a sweep, the step nearest it; for a
+ * search, each variant at its breaking point (the passing run there, the confirmation first).
+ */
+function primaryRuns(
+  result: RunResult,
+  searches: readonly SearchSummary[] | undefined,
+): { runs: VariantResult[]; words?: string } {
+  const { sweep } = result.plan;
+  if (sweep) {
+    const s = sweep.steps[sweep.reference];
+    return {
+      runs: result.variants.filter((v) => v.load?.step === sweep.reference),
+      words: `the tables below are the sweep step nearest the suite's load: ${perTenant(s.rate, s.connections)} (${s.factor}×)`,
+    };
+  }
+  if (searches) {
+    const runs = searches.flatMap((s) => {
+      if (!s.capacity) return [];
+      const at = result.variants.filter(
+        (v) =>
+          v.name === s.variant &&
+          v.repeat === s.repeat &&
+          v.load?.probe !== undefined &&
+          v.load.factor === s.capacity!.factor,
+      );
+      const best = at.find((v) => v.load?.confirm) ?? at[at.length - 1];
+      return best ? [best] : [];
+    });
+    return {
+      runs,
+      words:
+        "the tables below are each variant at its breaking point (the search's confirmation run), so the variants' loads differ",
+    };
+  }
+  return { runs: result.variants.filter((v) => !v.load) };
 }

@@ -1,4 +1,5 @@
 /** RunSummary: the figures of a run, per variant (and repeat) and tenant. Plain data, JSON-safe. */
+import type { Isolation } from './isolation.ts';
 import type { EncodedHistogram, LatencyStats } from '../metrics/histogram.ts';
 import type { Spread } from './spread.ts';
 
@@ -129,6 +130,11 @@ export interface TenantSummary {
   namespace: string;
   /** Component of the waypoint serving this tenant's target service, when it has one. */
   waypoint?: string;
+  /**
+   * Waypoint CPU per 1,000 successful requests (ms), over the measured window; a shared waypoint's CPU split
+   * by this tenant's share of the requests it proxied (tenant-cost.ts). Absent without CPU or counters.
+   */
+  cost?: { cpuMsPer1k: number; share: number };
   /** Merged over repeats: histograms merged exactly, counts summed, rps averaged. */
   merged: TenantFigures;
   /** Encoded merged histograms, so any percentile can be computed later. */
@@ -150,6 +156,53 @@ export interface VariantSummary {
   waypoints: WaypointSummary[];
   /** Errors of failed repeats ('repeat 2: PLATFORM_FAILED …'). */
   errors: string[];
+  /** How much the later tenant hurt the earlier one (isolation.ts), or why it cannot be said. */
+  isolation?: Isolation;
+}
+
+export interface ProbeVerdict {
+  pass: boolean;
+  /** Why not, one phrase per tenant and bound ("ns-2 errors 3.1% > 1%"). */
+  reasons: string[];
+}
+
+/** One search probe as measured. */
+export interface ProbeSummary extends ProbeVerdict {
+  probe: number;
+  factor: number;
+  /** Offered requests per second per tenant, as driven. */
+  rate?: number;
+  connections: number;
+  confirm: boolean;
+  /** Per tenant: the figures the verdict read. */
+  tenants: Array<{ tenant: string; p99Ms: number; errorRate: number; achievedRps: number }>;
+  /** The variant run failed (its error ended the search). */
+  error?: string;
+}
+
+export interface SearchSummary {
+  variant: string;
+  repeat: number;
+  probes: ProbeSummary[];
+  /** The breaking point: the highest offered load meeting the SLO (absent: none did, or the search was cut short). */
+  capacity?: { factor: number; rate?: number; connections: number };
+  confirmed: boolean;
+  why: string;
+}
+
+/** One variant at one sweep step. */
+export interface SweepStepSummary {
+  step: number;
+  factor: number;
+  /** Offered requests per second per tenant, as driven. */
+  rate?: number;
+  connections: number;
+  summary: VariantSummary;
+}
+
+export interface SweepSummary {
+  variant: string;
+  steps: SweepStepSummary[];
 }
 
 export interface RunSummary {
@@ -162,4 +215,10 @@ export interface RunSummary {
   /** Variant names in plan order (then any others measured). */
   variantNames: string[];
   variants: VariantSummary[];
+  /** Sweep and search runs: which load the main tables (and thresholds) read, in words. */
+  primaryLoad?: string;
+  /** A sweep's variants step by step (issue #15). */
+  sweep?: SweepSummary[];
+  /** A search's probes and breaking point per variant × repeat (issue #15). */
+  searches?: SearchSummary[];
 }

@@ -26,22 +26,47 @@ export function describePlan(plan: RunPlan): string {
       (t) =>
         `  ${t.name} (namespace ${t.namespace}): ${t.method} ${t.service}:${t.port}${t.path}, starts at +${formatDuration(t.startOffsetMs)}`,
     ),
+    ...loadStepLines(plan),
     'Variants:',
-    ...plan.variants.map((v) => {
-      const wps =
-        v.topology.waypoints
-          .map((w) => `${w.namespace}/${w.name} (admits ${w.admits.join(', ')})`)
-          .join('; ') || 'no waypoints';
-      const routes = plan.tenants
-        .map((t) => {
-          const w = waypointFor(v.topology, t.namespace, t.service);
-          return `${t.name}→${w ? `${w.namespace}/${w.name}` : 'direct'}`;
-        })
-        .join(', ');
-      return `  ${v.name}${plan.repeats > 1 ? ` #${v.repeat}` : ''}: ${wps}; ${routes}`;
-    }),
+    // A sweep lists each variant once; its steps are on the Sweep line.
+    ...plan.variants
+      .filter((v) => !v.load || v.load.step === 0)
+      .map((v) => {
+        const wps =
+          v.topology.waypoints
+            .map((w) => `${w.namespace}/${w.name} (admits ${w.admits.join(', ')})`)
+            .join('; ') || 'no waypoints';
+        const routes = plan.tenants
+          .map((t) => {
+            const w = waypointFor(v.topology, t.namespace, t.service);
+            return `${t.name}→${w ? `${w.namespace}/${w.name}` : 'direct'}`;
+          })
+          .join(', ');
+        return `  ${v.name}${plan.repeats > 1 ? ` #${v.repeat}` : ''}: ${wps}; ${routes}`;
+      }),
     `Thresholds (${plan.thresholds.length}):`,
     ...plan.thresholds.map((t) => `  ${t.key}: ${t.expression}${t.abortOnFail ? ' (abort on fail)' : ''}`),
   ];
   return lines.filter((x) => x !== '').join('\n');
+}
+
+const offered = (s: { rate?: number; connections: number; factor: number }) =>
+  `${s.rate === undefined ? `${s.connections} conns` : `${s.rate}`} (${s.factor}×)`;
+
+/** The sweep's steps or the search's settings, as the plan will run them. */
+function loadStepLines(plan: RunPlan): string[] {
+  const lines: string[] = [];
+  if (plan.sweep)
+    lines.push(
+      `Sweep: ${plan.sweep.steps.length} steps per variant, req/s per tenant: ${plan.sweep.steps.map(offered).join(', ')}; the main tables read step ${plan.sweep.reference + 1}`,
+    );
+  if (plan.slo)
+    lines.push(
+      `SLO: every tenant p99 ≤ ${plan.slo.p99Ms} ms (intended start), errors ≤ ${plan.slo.errors * 100}%`,
+    );
+  if (plan.search)
+    lines.push(
+      `Search: per variant, from ${plan.search.start}× the suite's load, doubling or halving, bisection to ${plan.search.resolution * 100}%, then a confirmation run; at most ${plan.search.maxProbes} probes`,
+    );
+  return lines;
 }

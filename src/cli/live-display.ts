@@ -2,6 +2,7 @@
  * The live display on stderr: phase, a progress bar per variant, per-tenant rate, p99 and errors,
  * waypoint CPU. Redraws in place on a terminal; on a pipe (CI logs) prints a line every few seconds.
  */
+import type { VariantLoad } from '../suite/plan.ts';
 import type { LoadProgress } from '../load/types.ts';
 import type { RunEvent } from '../run/events.ts';
 
@@ -66,7 +67,7 @@ export function createLiveDisplay(
         say(`platform up in ${(e.ms / 1000).toFixed(1)} s`);
         break;
       case 'variant-start':
-        variantLabel = `variant ${e.name}${e.repeat > 1 ? ` #${e.repeat}` : ''} (${e.index + 1}/${e.total})`;
+        variantLabel = `variant ${e.name}${e.repeat > 1 ? ` #${e.repeat}` : ''} (${e.index + 1}/${e.total})${loadWords(e.load)}`;
         fraction = 0;
         tenants.clear();
         cpu.clear();
@@ -89,7 +90,13 @@ export function createLiveDisplay(
         redraw();
         drawn = 0;
         say(
-          `variant ${e.name}${e.repeat > 1 ? ` #${e.repeat}` : ''}: ${e.complete ? 'done' : `incomplete${e.error ? ` (${e.error})` : ''}`}`,
+          `variant ${e.name}${e.repeat > 1 ? ` #${e.repeat}` : ''}${loadWords(e.load)}: ${e.complete ? 'done' : `incomplete${e.error ? ` (${e.error})` : ''}`}${
+            e.probe
+              ? e.probe.pass
+                ? ' · met the SLO'
+                : ` · missed the SLO (${e.probe.reasons.join('; ')})`
+              : ''
+          }`,
         );
         break;
       case 'verdicts':
@@ -97,4 +104,13 @@ export function createLiveDisplay(
         break;
     }
   };
+}
+
+/** " at 650 req/s per tenant (2×), probe 3" for a sweep step or search probe; '' otherwise. */
+function loadWords(load: VariantLoad | undefined): string {
+  if (!load) return '';
+  const what = load.rate === undefined ? `${load.connections} connections` : `${load.rate} req/s`;
+  const probe =
+    load.probe === undefined ? '' : `, probe ${load.probe}${load.confirm ? ' (confirmation)' : ''}`;
+  return ` at ${what} per tenant (${load.factor}×)${probe}`;
 }

@@ -26,7 +26,7 @@ export function buildAgentTable(result: RunResult): PlainTable {
     rows: result.variants.flatMap((v) =>
       v.tenants.flatMap((t) =>
         (t.load.agents ?? []).map((a) => [
-          repeats ? `${v.name} #${v.repeat}` : v.name,
+          `${repeats ? `${v.name} #${v.repeat}` : v.name}${v.load ? ` @ ${v.load.rate ?? v.load.connections} (${v.load.factor}×)` : ''}`,
           t.tenant,
           String(a.index),
           String(a.connections),

@@ -15,6 +15,8 @@ import { buildSummaryTable, type SummaryTable, tenantBlockRows } from './summary
 import { left, type PlainTable, right, type TableColumn } from './table-model.ts';
 import { VERDICT_COLUMNS, verdictOutcome, verdictRows } from './verdict-table.ts';
 import { buildAgentTable } from './agent-table.ts';
+import { isolationText } from './isolation-text.ts';
+import { buildSearchTable, buildSweepTables, searchAnswers } from './sweep-table.ts';
 import { buildWaypointTable } from './waypoint-table.ts';
 
 const BANNER_CLASS = { none: 'warn', pass: 'pass', fail: 'fail' } as const;
@@ -119,6 +121,39 @@ function errorTable(summary: RunSummary): string {
   return t.rows.length ? htmlTable(t) : '<p class="muted">No errors.</p>';
 }
 
+/** The variants' isolation scores side by side, with the window and method. */
+function isolationSection(summary: RunSummary): string {
+  const iso = isolationText(summary);
+  if (!iso) return '';
+  const items = iso.variants.map((v) => `<li>${h(v)}</li>`).join('');
+  return `<h2 id="isolation">Isolation</h2>\n<p>${h(iso.heading)}:</p><ul>${items}</ul>${iso.method ? `<p class="muted">${h(iso.method)}.</p>` : ''}\n`;
+}
+
+/** A sweep's tables per variant and a search's probes with its answers, when the run has them. */
+function loadStepsSection(result: RunResult, summary: RunSummary): string {
+  const parts: string[] = [];
+  if (summary.primaryLoad) parts.push(`<p class="muted">${h(summary.primaryLoad)}.</p>`);
+  if (summary.sweep?.length) {
+    parts.push('<h2 id="sweep">Sweep: every variant against offered load</h2>');
+    for (const { variant, table } of buildSweepTables(summary.sweep, result.plan.slo))
+      parts.push(`<h3>${h(variant)}</h3>`, htmlTable(table));
+  }
+  if (summary.searches?.length) {
+    const slo = result.plan.search?.slo;
+    parts.push(
+      '<h2 id="search">Breaking point</h2>',
+      slo
+        ? `<p>The highest offered load per tenant at which every tenant met the SLO (p99 ≤ ${h(String(slo.p99Ms))} ms from intended start, errors ≤ ${h(String(slo.errors * 100))}%):</p>`
+        : '',
+      `<ul>${searchAnswers(summary)
+        .map((a) => `<li>${h(a)}</li>`)
+        .join('')}</ul>`,
+      htmlTable(buildSearchTable(summary.searches)),
+    );
+  }
+  return parts.length ? `${parts.join('\n')}\n` : '';
+}
+
 /** Per-agent rows, only when a tenant's load was spread over several agents. */
 function agentSection(result: RunResult): string {
   const t = buildAgentTable(result);
@@ -172,9 +207,9 @@ export function buildReportHtml(input: {
 <p class="muted">${h(f.description)}</p>
 ${banner}
 ${f.complete ? '' : `<div class="banner warn">Incomplete run${f.abort ? `: ${h(f.abort)}` : ''} — the figures cover what was measured.</div>`}
-<h2>Summary per tenant</h2>
+${loadStepsSection(result, summary)}<h2>Summary per tenant</h2>
 ${tenantTables(table)}
-${publishedSection(result, summary)}<h2 id="why">What limited the run</h2>
+${publishedSection(result, summary)}${isolationSection(summary)}<h2 id="why">What limited the run</h2>
 ${findingsSection(explainRun(result, summary), summary)}
 <h2>Thresholds</h2>
 ${verdictTable(verdicts)}

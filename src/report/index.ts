@@ -4,7 +4,7 @@
  */
 import { join, relative, resolve } from 'node:path';
 import { evaluateThresholds } from '../analysis/evaluate.ts';
-import { summarizeRun } from '../analysis/summarize.ts';
+import { primaryView, summarizeRun } from '../analysis/summarize.ts';
 import type { RunSummary } from '../analysis/summary-types.ts';
 import { MeshbenchError } from '../errors.ts';
 import type { RunResult, Verdict } from '../result/types.ts';
@@ -40,8 +40,10 @@ export function chartsFor(input: ReporterInput): Promise<RenderedChart[]> {
     const lines = input.summary.variants.flatMap((v) =>
       v.tenants.map((t) => ({ variant: v.name, tenant: t.tenant })),
     );
-    p = collectTenantSeconds(input.result, lines).then((seconds) =>
-      renderCharts(buildChartSpecs(input, seconds)),
+    // Charts over time draw the runs the main tables read (a sweep's reference step, a search's answers).
+    const view = { ...input, result: primaryView(input.result) };
+    p = collectTenantSeconds(view.result, lines).then((seconds) =>
+      renderCharts(buildChartSpecs(view, seconds)),
     );
     chartCache.set(input, p);
   }

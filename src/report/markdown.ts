@@ -12,6 +12,8 @@ import { buildSummaryTable, longSummaryTables } from './summary-table.ts';
 import type { PlainTable } from './table-model.ts';
 import { VERDICT_COLUMNS, verdictCells, verdictOutcome, verdictRows } from './verdict-table.ts';
 import { buildAgentTable } from './agent-table.ts';
+import { isolationText } from './isolation-text.ts';
+import { buildSearchTable, buildSweepTables, searchAnswers } from './sweep-table.ts';
 import { buildWaypointTable } from './waypoint-table.ts';
 
 const OUTCOME_MARK = { none: '', pass: '✅ ', fail: '❌ ' } as const;
@@ -49,6 +51,21 @@ function findingLines(findings: readonly Finding[], variants: readonly string[])
   return lines.slice(0, -1);
 }
 
+/** A sweep's compact table per variant, a search's answers and probes. */
+function sweepLines(result: RunResult, summary: RunSummary): string[] {
+  const lines: string[] = [];
+  if (summary.sweep?.length) {
+    lines.push('### Sweep', '');
+    for (const { variant, table } of buildSweepTables(summary.sweep, result.plan.slo))
+      lines.push(`**${md(variant)}**`, '', ...markdownTable(table), '');
+  }
+  if (summary.searches?.length) {
+    lines.push('### Breaking point', '', ...searchAnswers(summary).map((a) => `- ${md(a)}`), '');
+    lines.push(...markdownTable(buildSearchTable(summary.searches)), '');
+  }
+  return lines;
+}
+
 export function buildSummaryMarkdown(input: {
   result: RunResult;
   summary: RunSummary;
@@ -71,6 +88,8 @@ export function buildSummaryMarkdown(input: {
     `Load: ${md(f.load)}; stagger: ${md(f.stagger)}.${f.repeats > 1 ? ` ${f.repeats} repeats (±sd across repeats).` : ''}`,
     ...(f.calibration ? [`Calibration: ${md(f.calibration)}.`] : []),
     '',
+    ...(summary.primaryLoad ? [`_${md(summary.primaryLoad)}._`, ''] : []),
+    ...sweepLines(result, summary),
     '### Latency per tenant (ms)',
     '',
     `From the **${md(LATENCY_FROM.intended)}** (when each request was due: the honest figure under load), then from the **${md(LATENCY_FROM.actual)}** (when it was sent, as Fortio measures).`,
@@ -93,6 +112,15 @@ export function buildSummaryMarkdown(input: {
       ...comparePublished(result.plan, summary).map((c) => row(publishedCells(c).map(md))),
     );
   }
+  const iso = isolationText(summary);
+  if (iso)
+    lines.push(
+      '',
+      '### Isolation',
+      '',
+      `${md(iso.heading)}: ${iso.variants.map(md).join('; ')}.`,
+      ...(iso.method ? ['', `Method: ${md(iso.method)}.`] : []),
+    );
   const errorTable = buildErrorTable(summary);
   if (errorTable.rows.length) lines.push('', '### Errors by class', '', ...markdownTable(errorTable));
   const waypointTable = buildWaypointTable(summary);

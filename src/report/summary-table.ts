@@ -97,6 +97,15 @@ const RATE: Figure[] = [
       return `${fmtCores(w.merged.avgCores)}${w.limitCores !== undefined ? ` / ${w.limitCores}` : ''}`;
     },
   },
+  {
+    // A shared waypoint's CPU split by each tenant's share of what it proxied (analysis/tenant-cost.ts).
+    label: 'waypoint CPU ms / 1k ok',
+    compact: true,
+    cell: (t) =>
+      t.cost
+        ? `${fmtNum(t.cost.cpuMsPer1k, 1)}${t.cost.share < 0.999 ? ` (${Math.round(t.cost.share * 100)}% share)` : ''}`
+        : '—',
+  },
 ];
 
 /** Every figure of every tenant under every variant; the skipped row only when some request was skipped. */

@@ -7,6 +7,8 @@ import type { Verdict } from '../result/types.ts';
 import type { RunPlan } from '../suite/plan.ts';
 import { PUBLISHED_COLUMNS, PUBLISHED_HEADING, publishedCells } from './published-table.ts';
 import { buildSummaryTable, compactSummaryTable, tenantBlockRows } from './summary-table.ts';
+import { isolationText } from './isolation-text.ts';
+import { buildSearchTable, buildSweepTables, searchAnswers } from './sweep-table.ts';
 import { leftColumns } from './table-model.ts';
 import { escapeTerminal as esc, renderTable } from './text-table.ts';
 import { VERDICT_COLUMNS, verdictCells, verdictOutcome, verdictRows } from './verdict-table.ts';
@@ -31,7 +33,38 @@ export function formatSummaryTable(
     ...tenantBlockRows(table, columns).map(([label, ...cells]) => [`  ${esc(label)}`, ...cells.map(esc)]),
   ]);
   const notes = table.failures.map((f) => `  ${esc(f)}`);
+  // The isolation line only where some variant has a score (most suites start their tenants inside the warm-up).
+  const iso = isolationText(summary);
+  if (iso?.any) notes.push(`${esc(iso.heading)}: ${iso.variants.map(esc).join(', ')}`);
   return [...head, renderTable(rows), ...notes, ''].join('\n');
+}
+
+/** A sweep's compact table per variant and a search's answers (terminal); '' when the run has neither. */
+export function formatLoadSteps(summary: RunSummary, plan: Pick<RunPlan, 'slo'>): string {
+  const out: string[] = [];
+  if (summary.sweep?.length)
+    for (const { variant, table } of buildSweepTables(summary.sweep, plan.slo))
+      out.push(
+        `sweep · ${esc(variant)}`,
+        renderTable([table.columns.map((c) => c.label), ...table.rows.map((r) => r.map(esc))], {
+          indent: '  ',
+          left: leftColumns(table.columns),
+        }),
+      );
+  if (summary.searches?.length) {
+    const t = buildSearchTable(summary.searches);
+    out.push(
+      'breaking-point search',
+      renderTable([t.columns.map((c) => c.label), ...t.rows.map((r) => r.map(esc))], {
+        indent: '  ',
+        left: leftColumns(t.columns),
+      }),
+      'breaking point per variant',
+      ...searchAnswers(summary).map((a) => `  ${esc(a)}`),
+    );
+  }
+  if (summary.primaryLoad) out.push(`(${esc(summary.primaryLoad)})`);
+  return out.length ? `${out.join('\n')}\n` : '';
 }
 
 /** The suite's published figures beside this run's, under their source; '' when the plan has none. */

@@ -168,6 +168,22 @@ const preflightSchema = z.object({
 
 const variantKind = z.enum(['dedicated', 'shared', 'per-service', 'none']);
 
+const loadStepSchema = z.object({
+  factor: z.number().positive(),
+  rate: z.number().positive().optional(),
+  connections: z.number().int().positive(),
+});
+const variantLoadSchema = loadStepSchema.extend({
+  step: z.number().int().nonnegative().optional(),
+  probe: z.number().int().positive().optional(),
+  confirm: z.boolean().optional(),
+});
+const baseLoadSchema = z.object({
+  rate: z.number().positive().optional(),
+  connections: z.number().positive(),
+});
+const sloPlanSchema = z.object({ p99Ms: z.number().positive(), errors: z.number().min(0).max(1) });
+
 const variantResultSchema = z.object({
   name: z.string(),
   repeat: z.number().int().positive(),
@@ -180,6 +196,7 @@ const variantResultSchema = z.object({
   stats: z.array(statsSeriesSchema),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   preflight: preflightSchema.optional(),
+  load: variantLoadSchema.optional(),
 });
 
 const selectorSchema = z.object({ variant: z.string().optional(), tenant: z.string().optional() });
@@ -273,7 +290,7 @@ const topologySchema = z.object({
 
 const term = z.object({
   agg: z.object({
-    name: z.enum(['avg', 'min', 'max', 'med', 'stddev', 'p', 'rate', 'count', 'value']),
+    name: z.enum(['avg', 'min', 'max', 'med', 'stddev', 'p', 'rate', 'count', 'value', 'lo', 'hi']),
     p: z.number().optional(),
   }),
   selector: selectorSchema,
@@ -316,8 +333,30 @@ const planSchema = z.object({
   // Older files also carry plan.waypoint, a copy of every waypoint's envelope; it is not read.
   policy: policySchema.required(),
   variants: z.array(
-    z.object({ name: z.string(), repeat: z.number().int().positive(), topology: topologySchema }),
+    z.object({
+      name: z.string(),
+      repeat: z.number().int().positive(),
+      topology: topologySchema,
+      load: variantLoadSchema.optional(),
+    }),
   ),
+  sweep: z
+    .object({
+      base: baseLoadSchema,
+      steps: z.array(loadStepSchema),
+      reference: z.number().int().nonnegative(),
+    })
+    .optional(),
+  search: z
+    .object({
+      base: baseLoadSchema,
+      slo: sloPlanSchema,
+      resolution: z.number().positive(),
+      maxProbes: z.number().int().positive(),
+      start: z.number().positive(),
+    })
+    .optional(),
+  slo: sloPlanSchema.optional(),
   thresholds: z.array(thresholdSchema),
   kube: kubePlatformSchema.optional(),
   local: z

@@ -4,7 +4,7 @@
  */
 import type { LoadResult } from '../load/types.ts';
 import type { LocalCalibration } from './calibration.ts';
-import type { RunPlan } from '../suite/plan.ts';
+import type { RunPlan, VariantLoad } from '../suite/plan.ts';
 import type { PreflightReport } from '../topology/preflight.ts';
 
 export const RESULT_SCHEMA_VERSION = 1;
@@ -61,6 +61,8 @@ export interface VariantResult {
   error?: { code: string; message: string };
   /** The preflight probes before its load (absent when skipped or not supported by the platform). */
   preflight?: PreflightReport;
+  /** The offered load of a sweep step or search probe (absent: the plan's load). */
+  load?: VariantLoad;
 }
 
 export interface Verdict {

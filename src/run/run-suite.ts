@@ -14,7 +14,9 @@ import type { LoadResult, LoadSchedule } from '../load/types.ts';
 import { createPlatform } from './create-platform.ts';
 import type { Platform, Sample, Sampler, TenantTarget } from '../platform/types.ts';
 import { buildReporterInput, buildReports, writeReportFiles } from '../report/index.ts';
-import type { RunPlan, VariantPlan } from '../suite/plan.ts';
+import { loadAtFactor, type RunPlan, type VariantPlan, variantLoad } from '../suite/plan.ts';
+import { nextProbe } from '../analysis/capacity-search.ts';
+import { probeOutcomes, probesOf, probeVerdict } from '../analysis/search-summary.ts';
 import type { RunEventListener } from './events.ts';
 import { baseVersions, readGit, readMachine } from './metadata.ts';
 import { RESULT_SCHEMA_VERSION, type RunResult, type VariantResult, type Verdict } from '../result/types.ts';
@@ -60,14 +62,19 @@ export interface RunOutcome {
 }
 
 /** Builds each tenant's LoadSchedule from the plan and the platform's current targets (pure). */
-export function buildSchedules(plan: RunPlan, targets: TenantTarget[]): Record<string, LoadSchedule> {
+export function buildSchedules(
+  plan: RunPlan,
+  targets: TenantTarget[],
+  variant: Pick<VariantPlan, 'load'> = {},
+): Record<string, LoadSchedule> {
+  const load = variantLoad(plan, variant);
   const out: Record<string, LoadSchedule> = {};
   for (const t of plan.tenants) {
     const target = targets.find((x) => x.tenant === t.name);
     if (!target)
       throw new MeshbenchError('PLATFORM_FAILED', `the platform has no target for tenant ${t.name}`);
     out[t.name] = {
-      ...tenantSchedule(t, plan.load, target.url),
+      ...tenantSchedule(t, load, target.url),
       headers: { ...target.headers, ...t.headers },
     };
   }
@@ -198,7 +205,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     result.meta.notes.push(...info.notes);
     if (info.calibration) result.meta.calibration = info.calibration;
 
-    for (const [index, variant] of plan.variants.entries()) {
+    for (const { index, variant } of variantRuns(plan, result.variants)) {
       if (signal?.aborted) {
         aborted = true;
         break;
@@ -224,6 +231,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
             name: variant.name,
             repeat: variant.repeat,
             expectedMs,
+            ...(variant.load ? { load: variant.load } : {}),
           }),
       });
       result.variants.push(vr);
@@ -237,6 +245,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
         repeat: vr.repeat,
         complete: vr.complete,
         error: vr.error?.message,
+        ...(vr.load ? { load: vr.load } : {}),
+        ...(plan.search && vr.load?.probe ? { probe: probeVerdict(plan, vr, plan.search.slo) } : {}),
       });
       if (signal?.aborted) {
         aborted = true;
@@ -282,7 +292,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   result.meta.complete =
     !aborted &&
     !runError &&
-    result.variants.length === plan.variants.length &&
+    (plan.search ? searchesDone(plan, result.variants) : result.variants.length === plan.variants.length) &&
     result.variants.every((v) => v.complete);
   // Summarized once, after the result is final: verdicts, the reports and the caller all read this.
   let input: ReturnType<typeof buildReporterInput>;
@@ -329,6 +339,48 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   };
 }
 
+/**
+ * The variant runs in order: the plan's own, or for a search each variant's probes, each chosen from the
+ * outcomes of those before it (`done` grows as the run goes). A failed probe ends its variant's search.
+ */
+function* variantRuns(
+  plan: RunPlan,
+  done: readonly VariantResult[],
+): Generator<{ index: number; variant: VariantPlan }> {
+  const { search } = plan;
+  if (!search) {
+    for (const [index, variant] of plan.variants.entries()) yield { index, variant };
+    return;
+  }
+  for (const [index, variant] of plan.variants.entries()) {
+    for (;;) {
+      const probes = probesOf(done, variant.name, variant.repeat);
+      if (probes.some((p) => p.error)) break;
+      const step = nextProbe(probeOutcomes(plan, probes), search);
+      if (step.done) break;
+      yield {
+        index,
+        variant: {
+          ...variant,
+          load: {
+            ...loadAtFactor(search.base, plan.scale, step.factor),
+            probe: probes.length + 1,
+            ...(step.confirm ? { confirm: true } : {}),
+          },
+        },
+      };
+    }
+  }
+}
+
+/** Whether every variant's search reached its answer. */
+function searchesDone(plan: RunPlan, done: readonly VariantResult[]): boolean {
+  return plan.variants.every((v) => {
+    const probes = probesOf(done, v.name, v.repeat);
+    return !probes.some((p) => p.error) && nextProbe(probeOutcomes(plan, probes), plan.search!).done;
+  });
+}
+
 function abortOnFailHit(result: RunResult, plan: RunPlan) {
   const critical = plan.thresholds.filter((t) => t.abortOnFail);
   if (critical.length === 0) return undefined;
@@ -354,6 +406,7 @@ async function runVariant(input: {
   const base: VariantResult = {
     name: variant.name,
     repeat: variant.repeat,
+    ...(variant.load ? { load: variant.load } : {}),
     kind: variant.topology.kind,
     startedAt,
     endedAt: startedAt,
@@ -375,7 +428,7 @@ async function runVariant(input: {
   try {
     await platform.apply(variant.topology);
     if (signal.aborted) return { result: { ...base, endedAt: Date.now() }, crashed: false };
-    schedules = buildSchedules(plan, platform.targets());
+    schedules = buildSchedules(plan, platform.targets(), variant);
     // The experiment must be what the suite says before it is measured: policy enforced, path crossed.
     if (!input.skipPreflight && platform.preflight) {
       const report = await platform.preflight(variant.topology);

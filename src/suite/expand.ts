@@ -20,6 +20,19 @@ export interface ExpandOptions {
 }
 
 import { resolveAgents } from './agent-ceiling.ts';
+import { type BaseLoad, loadAtFactor, type SweepPlan } from './plan.ts';
+import type { SweepSpec } from './schema.ts';
+
+/** The sweep's steps as factors of the suite's load, and the one nearest it (pure). */
+export function sweepPlan(spec: SweepSpec, base: BaseLoad, scale: number): SweepPlan {
+  const factors = spec.rates ? spec.rates.map((r) => r / base.rate!) : (spec.factors ?? []);
+  const steps = factors.map((f) => loadAtFactor(base, scale, f));
+  let reference = 0;
+  factors.forEach((f, i) => {
+    if (Math.abs(Math.log(f)) < Math.abs(Math.log(factors[reference]))) reference = i;
+  });
+  return { base, steps, reference };
+}
 
 const scaleCount = (n: number, k: number) => Math.max(1, Math.round(n * k));
 
@@ -127,21 +140,34 @@ export function expandSuite(valid: ValidSuite, options: ExpandOptions): RunPlan 
   const chosen = options.variants
     ? suite.topology.variants.filter((v) => options.variants!.includes(v.name))
     : suite.topology.variants;
+  const base = { rate: suite.load.rate, connections: suite.load.connections };
+  const sweep = suite.sweep ? sweepPlan(suite.sweep, base, scale) : undefined;
+  const slo = suite.slo ? { p99Ms: durations.sloP99Ms ?? 0, errors: suite.slo.errors } : undefined;
+  const search =
+    suite.search && slo
+      ? {
+          base,
+          slo,
+          ...(suite.search === true ? { resolution: 0.05, maxProbes: 12, start: 1 } : suite.search),
+        }
+      : undefined;
   const variants: VariantPlan[] = [];
   for (let repeat = 1; repeat <= repeats; repeat++) {
     for (const v of chosen) {
-      variants.push({
-        name: v.name,
-        repeat,
-        topology: buildTopology({
-          variant: v,
-          namespaces,
-          tenantNamespace,
-          targetServices,
-          envelope: waypoint,
-          policy,
-        }),
+      const topology = buildTopology({
+        variant: v,
+        namespaces,
+        tenantNamespace,
+        targetServices,
+        envelope: waypoint,
+        policy,
       });
+      // A sweep runs each variant through its steps in a row: one topology switch per variant.
+      if (sweep)
+        sweep.steps.forEach((step, i) => {
+          variants.push({ name: v.name, repeat, topology, load: { ...step, step: i } });
+        });
+      else variants.push({ name: v.name, repeat, topology });
     }
   }
   return {
@@ -156,6 +182,9 @@ export function expandSuite(valid: ValidSuite, options: ExpandOptions): RunPlan 
     thresholds: valid.thresholds,
     kube: options.platform === 'local' ? undefined : suite.platforms[options.platform],
     published: suite.published,
+    ...(sweep ? { sweep } : {}),
+    ...(search ? { search } : {}),
+    ...(slo ? { slo } : {}),
     local: local
       ? {
           utilization: suite.platforms.local.utilization,

@@ -36,12 +36,61 @@ export interface LoadPlan {
   agents: number;
 }
 
+/** A tenant's offered load at one sweep step or search probe: the suite's load times `factor`, scaled. */
+export interface LoadStep {
+  /** Multiple of the suite's load.rate and load.connections. */
+  factor: number;
+  /** Requests per second per tenant as driven (after the platform's scale). */
+  rate?: number;
+  connections: number;
+}
+
+/** The load of one variant run that is not the suite's own: a sweep step or a search probe. */
+export interface VariantLoad extends LoadStep {
+  /** Index into plan.sweep.steps. */
+  step?: number;
+  /** 1-based probe number of a search. */
+  probe?: number;
+  /** The search's confirmation run at the rate it found. */
+  confirm?: boolean;
+}
+
 export interface VariantPlan {
   /** Variant name as in the suite. */
   name: string;
   /** 1-based repeat index. */
   repeat: number;
   topology: Topology;
+  /** The offered load, when a sweep or search sets it (otherwise plan.load). */
+  load?: VariantLoad;
+}
+
+/** The suite's load before scaling, from which steps and probes are derived. */
+export interface BaseLoad {
+  rate?: number;
+  connections: number;
+}
+
+export interface SloPlan {
+  p99Ms: number;
+  /** Highest error rate (fraction). */
+  errors: number;
+}
+
+export interface SweepPlan {
+  base: BaseLoad;
+  steps: LoadStep[];
+  /** The step nearest the suite's own load (factor 1): the one the main tables and thresholds read. */
+  reference: number;
+}
+
+export interface SearchPlan {
+  base: BaseLoad;
+  slo: SloPlan;
+  resolution: number;
+  maxProbes: number;
+  /** First probe's factor. */
+  start: number;
 }
 
 /** The local model's settings as the suite gives them; the local platform resolves the defaults. */
@@ -74,6 +123,12 @@ export interface RunPlan {
   kube?: KubePlatformSettings;
   /** Local platform only. */
   local?: LocalModelPlan;
+  /** Every variant at several offered loads (issue #15). */
+  sweep?: SweepPlan;
+  /** Each variant's breaking point under the SLO (issue #15). */
+  search?: SearchPlan;
+  /** The suite's SLO, when it has one. */
+  slo?: SloPlan;
   /** Published figures the suite reproduces (the report's "against the article" table). */
   published?: { source: string; figures: PublishedFigure[] };
 }
@@ -81,4 +136,25 @@ export interface RunPlan {
 /** The waypoint envelope of a plan: the one its waypoints carry; undefined when no variant has one. */
 export function planEnvelope(plan: Pick<RunPlan, 'variants'>): WaypointEnvelope | undefined {
   return envelopeOf(plan.variants.map((v) => v.topology));
+}
+
+/** The offered load at `factor` times the suite's (pure): rate and connections scaled alike, at least 1 each. */
+export function loadAtFactor(base: BaseLoad, scale: number, factor: number): LoadStep {
+  const connections = Math.max(1, Math.round(base.connections * factor * scale));
+  if (base.rate === undefined) return { factor, connections };
+  const rate = Math.max(1, Math.round(base.rate * factor * scale));
+  // Never more connections than requests per second: a connection must send at least once a second.
+  return { factor, rate, connections: Math.min(connections, rate) };
+}
+
+/** The load a variant run drives (its step's or probe's, else the plan's). */
+export function variantLoad(plan: Pick<RunPlan, 'load'>, variant: Pick<VariantPlan, 'load'>): LoadPlan {
+  if (!variant.load) return plan.load;
+  const { rate, connections } = variant.load;
+  return {
+    ...plan.load,
+    ...(rate === undefined ? {} : { rate }),
+    connections,
+    agents: Math.min(plan.load.agents, connections),
+  };
 }

@@ -229,6 +229,69 @@ export const suiteSchema = z
       .describe('The variants to compare and the waypoint envelope.'),
     policy: policySchema.default(policySchema.parse({})),
     repeats: z.number().int().min(1).max(100).default(1).describe('How many times the variants are run.'),
+    sweep: z
+      .strictObject({
+        rates: z
+          .array(z.number().positive('must be greater than 0'))
+          .min(2, 'needs at least 2 steps')
+          .max(50, 'is more steps than one run should hold (at most 50)')
+          .optional()
+          .describe(
+            'Offered rates per tenant, in the units of load.rate (scaled like it); connections follow in proportion.',
+          ),
+        factors: z
+          .array(z.number().positive('must be greater than 0').max(100, 'is more than 100× the suite load'))
+          .min(2, 'needs at least 2 steps')
+          .max(50, 'is more steps than one run should hold (at most 50)')
+          .optional()
+          .describe('Multiples of load.rate and load.connections, one step each.'),
+      })
+      .optional()
+      .describe(
+        'Run every variant at each step of offered load (rates or factors, ascending; each step a full variant run with its warm-up); the report charts latency, errors and waypoint CPU against offered load.',
+      ),
+    slo: z
+      .strictObject({
+        p99: duration.describe("Highest p99 latency (intended start) a tenant may see, e.g. '100ms'."),
+        errors: z
+          .number()
+          .min(0, 'must be 0 or more')
+          .max(1, 'is a fraction: at most 1')
+          .default(0.01)
+          .describe('Highest error rate a tenant may see (fraction; default 0.01).'),
+      })
+      .optional()
+      .describe(
+        'The service-level objective every tenant must meet: what `search` looks for, and what sweep steps are marked against.',
+      ),
+    search: z
+      .union([
+        z.boolean(),
+        z.strictObject({
+          resolution: z
+            .number()
+            .min(0.01, 'is finer than runs repeat (at least 0.01)')
+            .max(0.5, 'is too coarse to call a breaking point (at most 0.5)')
+            .default(0.05)
+            .describe('Stop bisecting when the bracket is this fraction of its lower end (default 0.05).'),
+          maxProbes: z
+            .number()
+            .int()
+            .min(3, 'needs at least 3 probes (grow, bisect, confirm)')
+            .max(40, 'is more probes than a search needs (at most 40)')
+            .default(12)
+            .describe('Most variant runs one search may take, its confirmation included (default 12).'),
+          start: z
+            .number()
+            .positive('must be greater than 0')
+            .default(1)
+            .describe('First probe, as a multiple of load.rate (default 1).'),
+        }),
+      ])
+      .optional()
+      .describe(
+        "Find each variant's breaking point: the highest offered rate per tenant (all tenants alike, stagger kept) at which every tenant meets `slo` — doubling or halving from load.rate, bisection to `resolution`, then a confirmation run.",
+      ),
     published: z
       .strictObject({
         source: z.string().min(1).describe('Where the figures were published and how they were measured.'),
@@ -261,6 +324,8 @@ export type Suite = z.output<typeof suiteSchema>;
 export type Tenant = z.output<typeof tenantSchema>;
 export type LoadSpec = z.output<typeof loadSchema>;
 export type { Policy, Variant, WaypointEnvelope } from '../topology/schema.ts';
+export type SweepSpec = NonNullable<z.output<typeof suiteSchema>['sweep']>;
+export type SloSpec = NonNullable<z.output<typeof suiteSchema>['slo']>;
 export type PublishedFigure = z.output<typeof publishedFigureSchema>;
 export type KubePlatformSettings = z.output<typeof kubePlatformSchema>;
 export type LocalPlatformSettings = z.output<typeof localPlatformSchema>;

@@ -45,9 +45,30 @@ export const METRICS = {
     aggs: ['count'],
     doc: 'waypoint circuit-breaker overflows (upstream_cx_overflow + upstream_rq_pending_overflow)',
   },
+  isolation: {
+    unit: '',
+    aggs: ['value', 'lo', 'hi'],
+    doc: "the earlier tenant's p99 after the later one starts ÷ before (a variant's isolation score); lo and hi bound its 95% interval; judged on the earlier tenant",
+  },
+  capacity: {
+    unit: '',
+    aggs: ['value'],
+    doc: "a variant's breaking point (`search`): the highest offered req/s per tenant at which every tenant met the SLO, averaged over repeats; 0 when none did; judged once per variant",
+  },
 } as const;
 export type MetricName = keyof typeof METRICS;
-export type AggName = 'avg' | 'min' | 'max' | 'med' | 'stddev' | 'p' | 'rate' | 'count' | 'value';
+export type AggName =
+  | 'avg'
+  | 'min'
+  | 'max'
+  | 'med'
+  | 'stddev'
+  | 'p'
+  | 'rate'
+  | 'count'
+  | 'value'
+  | 'lo'
+  | 'hi';
 export const SELECTOR_KEYS = ['variant', 'tenant'] as const;
 export type SelectorKey = (typeof SELECTOR_KEYS)[number];
 export type Selector = Partial<Record<SelectorKey, string>>;
@@ -110,14 +131,14 @@ export function parseThresholdKey(key: string): ParseOutcome<{ metric: MetricNam
 }
 
 const TERM =
-  /^\s*(avg|min|max|med|stddev|rate|count|value|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(?:\{([^}]*)\})?\s*$/;
+  /^\s*(avg|min|max|med|stddev|rate|count|value|lo|hi|p\(\s*(\d+(?:\.\d+)?)\s*\))\s*(?:\{([^}]*)\})?\s*$/;
 
 function parseTerm(text: string, metric: MetricName): ParseOutcome<Term> {
   const m = TERM.exec(text);
   if (!m)
     return {
       ok: false,
-      message: `"${text.trim()}" is not an aggregation (avg, min, max, med, stddev, p(N), rate, count, value)`,
+      message: `"${text.trim()}" is not an aggregation (avg, min, max, med, stddev, p(N), rate, count, value, lo, hi)`,
     };
   const name = (m[1].startsWith('p(') ? 'p' : m[1]) as AggName;
   const allowed = METRICS[metric].aggs as readonly string[];

@@ -26,6 +26,8 @@ export interface ValidSuite {
     localWarmupMs?: number;
     /** platforms.local.serviceTimes means, by service, in ms. */
     serviceTimeMs: Record<string, number>;
+    /** slo.p99 in ms, when the suite has an slo. */
+    sloP99Ms?: number;
   };
   thresholds: ParsedThreshold[];
 }
@@ -176,6 +178,57 @@ export function validateSuite(raw: unknown, source: string): Result<ValidSuite> 
         message: `is more than load.connections (${load.connections}): each agent needs at least one connection`,
         value: load.agents,
         fix: `use at most ${load.connections} agents, or more connections`,
+      });
+  }
+  // Sweep, SLO and search (issue #15).
+  const { sweep, slo, search } = suite;
+  if (sweep) {
+    const given = [sweep.rates, sweep.factors].filter((x) => x !== undefined);
+    if (given.length !== 1)
+      issues.push({
+        path: 'sweep',
+        message: given.length ? 'gives both rates and factors' : 'gives neither rates nor factors',
+        fix: 'give one list: sweep: { rates: [1000, 2000, 4000] } or sweep: { factors: [0.5, 1, 2] }',
+      });
+    const steps = sweep.rates ?? sweep.factors ?? [];
+    const which = sweep.rates ? 'sweep.rates' : 'sweep.factors';
+    if (steps.some((x, i) => i > 0 && !(x > steps[i - 1])))
+      issues.push({
+        path: which,
+        message: 'must rise step by step (each step above the one before)',
+        value: steps,
+        fix: 'list the steps in ascending order, without repeats',
+      });
+    if (sweep.rates && load.rate === undefined)
+      issues.push({
+        path: 'sweep.rates',
+        message: 'needs load.rate: connections follow each rate in proportion to load.rate',
+        fix: 'set load.rate, or sweep factors of load.connections instead',
+      });
+  }
+  let sloP99Ms: number | undefined;
+  if (slo) {
+    sloP99Ms = durationOf('slo.p99', slo.p99);
+    if (!(sloP99Ms > 0)) issues.push({ path: 'slo.p99', message: 'must be longer than 0', value: slo.p99 });
+  }
+  if (search !== undefined && search !== false) {
+    if (!slo)
+      issues.push({
+        path: 'search',
+        message: 'needs an slo to search for',
+        fix: "add slo: { p99: '100ms', errors: 0.01 }",
+      });
+    if (load.model !== 'open' || load.rate === undefined)
+      issues.push({
+        path: 'search',
+        message: 'searches over the offered rate, so it needs the open model with load.rate',
+        fix: "set load.model 'open' and load.rate",
+      });
+    if (sweep)
+      issues.push({
+        path: 'search',
+        message: 'cannot be combined with sweep in one suite (each would decide the offered load)',
+        fix: 'keep one: a sweep suite for the curve, a search suite for the breaking point',
       });
   }
   if (warmupMs >= durationMs) {
@@ -355,6 +408,7 @@ export function validateSuite(raw: unknown, source: string): Result<ValidSuite> 
       localDurationMs,
       localWarmupMs,
       serviceTimeMs,
+      ...(sloP99Ms === undefined ? {} : { sloP99Ms }),
     },
     thresholds,
   });

@@ -22,23 +22,28 @@ afterAll(async () => {
   expect(await waitForNoTagged(tag)).toEqual([]);
 });
 
+/** Headless Chromium, offline, tagged so the leak check finds any process it leaves. */
+function launchChromium() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    env: { ...process.env, MESHBENCH_TEST_TAG: tag },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
 describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
   it('shows its charts and tables offline and renders hostile names as text', async () => {
     const result = renameForDisplay(buildSampleResult(), { suite: `suite ${EVIL}`, tenant: ['ns-2', EVIL] });
     await writeReports(result, dir, { only: ['html'] });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      env: { ...process.env, MESHBENCH_TEST_TAG: tag },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const dialogs: string[] = [];
@@ -78,6 +83,57 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
       expect(dialogs).toEqual([]);
       // Readable offline: nothing but the file itself is fetched.
       expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('a sweep: its tables per variant and its five charts against offered load, names as text (issue #15)', async () => {
+    // The sample run's variants as two sweep steps each: the structure a sweep writes, with real figures.
+    const sample = renameForDisplay(buildSampleResult(), { suite: 'sweep', tenant: ['ns-2', EVIL] });
+    const steps = [
+      { factor: 0.5, rate: 162, connections: 16 },
+      { factor: 1, rate: 325, connections: 33 },
+    ];
+    const result = {
+      ...sample,
+      plan: { ...sample.plan, sweep: { base: { rate: 6500, connections: 650 }, steps, reference: 1 } },
+      variants: sample.variants.flatMap((v) => steps.map((st, i) => ({ ...v, load: { ...st, step: i } }))),
+    };
+    const out = join(dir, 'sweep');
+    await writeReports(result, out, { only: ['html'] });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const dialogs: string[] = [];
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      await page.goto(pathToFileURL(join(out, 'report.html')).href, { waitUntil: 'load' });
+      await page.screenshot({ fullPage: true, path: join(out, 'report.png') });
+      const alts = await page.$$eval('img', (imgs) =>
+        imgs.filter((i) => i.complete && i.naturalWidth > 0).map((i) => i.alt),
+      );
+      // The eight charts of any run, and the five against offered load.
+      expect(alts).toHaveLength(13);
+      for (const t of [
+        'p99 latency against offered load',
+        'Error rate against offered load',
+        'Waypoint CPU against offered load',
+      ])
+        expect(
+          alts.some((a) => a.startsWith(t)),
+          t,
+        ).toBe(true);
+      await expect(page.locator('#sweep').isVisible()).resolves.toBe(true);
+      // A table per variant, a row per step × tenant; the hostile tenant name is text in it.
+      const sweepTables = page.locator('#sweep ~ table');
+      expect(await page.locator('h2#sweep ~ h3').count()).toBeGreaterThanOrEqual(2);
+      expect(await sweepTables.first().locator('tr').count()).toBe(1 + steps.length * 2);
+      expect(await sweepTables.first().textContent()).toContain(EVIL);
+      expect(await page.locator('[onerror]').count()).toBe(0);
+      expect(dialogs).toEqual([]);
     } finally {
       await browser.close();
     }

@@ -122,6 +122,86 @@ describe('meshbench run --platform local', () => {
     expect(await waitForNoTagged(tag)).toEqual([]);
   });
 
+  it('sweep: every variant at each offered load, a table per variant, charts against offered load (issue #15)', async () => {
+    const tag = newTag();
+    const r = await runCli(['run', 'fixtures/suites/tiny-sweep.suite.ts', '--results', results, '--json'], {
+      env: { MESHBENCH_TEST_TAG: tag },
+      timeout: 180_000,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/sweep · dedicated[\s\S]*offered req\/s[\s\S]*sweep · shared/);
+    const dir = onlyRunDir('tiny-sweep');
+    const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
+    expect(result.meta.complete).toBe(true);
+    expect(
+      result.variants.map((v: { name: string; load: { rate: number } }) => `${v.name}@${v.load.rate}`),
+    ).toEqual(['dedicated@20', 'dedicated@40', 'dedicated@80', 'shared@20', 'shared@40', 'shared@80']);
+    // Each step drove its own rate: 1 s of warm-up out of 3 s leaves 2 s measured.
+    for (const v of result.variants)
+      for (const t of v.tenants) expect(t.load.requests.intended).toBe(v.load.rate * 2);
+    const out = JSON.parse(r.stdout);
+    expect(out.summary.sweep.map((s: { steps: unknown[] }) => s.steps.length)).toEqual([3, 3]);
+    // The main tables read the step at the suite's own load.
+    expect(out.summary.variants[0].tenants[0].merged.requests.intended).toBe(80);
+    const md = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(md).toMatch(/### Sweep[\s\S]*\*\*dedicated\*\*[\s\S]*\| 80 \| 2 \| ns-2 \|[\s\S]*\*\*shared\*\*/);
+    expect(md).toMatch(
+      /the sweep step nearest the suite's load: 40 req\/s over 4 connections per tenant \(1×\)/,
+    );
+    const charts = readdirSync(join(dir, 'charts'));
+    for (const c of [
+      'sweep-p99.png',
+      'sweep-p50.png',
+      'sweep-errors.png',
+      'sweep-cpu.png',
+      'sweep-achieved.png',
+    ])
+      expect(charts, c).toContain(c);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('id="sweep"');
+    // One Fortio file per step, none overwritten.
+    expect(readdirSync(join(dir, 'fortio')).length).toBe(12);
+    expect(await waitForNoTagged(tag)).toEqual([]);
+  });
+
+  it('search: probes until the breaking point is bracketed and confirmed, and thresholds read it (issue #15)', async () => {
+    const tag = newTag();
+    const r = await runCli(['run', 'fixtures/suites/tiny-search.suite.ts', '--results', results, '--json'], {
+      env: { MESHBENCH_TEST_TAG: tag },
+      timeout: 180_000,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const [search] = out.summary.searches;
+    expect(search.probes.length).toBeLessThanOrEqual(6);
+    expect(search.probes[0]).toMatchObject({ probe: 1, factor: 1, rate: 40 });
+    expect(search.capacity).toBeDefined();
+    // The answer met the SLO, and some probe above it missed it (the waypoint saturates near 80 req/s).
+    const at = search.probes.filter((p: { factor: number }) => p.factor === search.capacity.factor);
+    expect(at.every((p: { pass: boolean }) => p.pass)).toBe(true);
+    expect(
+      search.probes.some(
+        (p: { pass: boolean; factor: number }) => !p.pass && p.factor > search.capacity.factor,
+      ),
+    ).toBe(true);
+    expect(search.capacity.rate).toBeGreaterThan(20);
+    expect(search.capacity.rate).toBeLessThan(160);
+    expect(out.verdicts[0]).toMatchObject({
+      key: 'capacity{variant:dedicated}',
+      pass: true,
+      actual: search.capacity.rate,
+    });
+    const dir = onlyRunDir('tiny-search');
+    const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
+    expect(result.variants.map((v: { load: { probe: number } }) => v.load.probe)).toEqual(
+      search.probes.map((_: unknown, i: number) => i + 1),
+    );
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(
+      /### Breaking point\n\n- dedicated: \d+ req\/s per tenant/,
+    );
+    expect(readdirSync(join(dir, 'charts'))).toContain('search-probes.png');
+    expect(await waitForNoTagged(tag)).toEqual([]);
+  });
+
   it('exits 99 with the verdict table when a threshold cannot be met', async () => {
     const tag = newTag();
     const r = await runCli(['run', 'fixtures/suites/unmeetable.suite.ts', '--results', results], {

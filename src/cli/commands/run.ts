@@ -5,6 +5,7 @@ import { explainRun } from '../../analysis/explain.ts';
 import { comparePublished } from '../../analysis/published.ts';
 import {
   formatFindings,
+  formatLoadSteps,
   formatPublishedTable,
   formatSummaryTable,
   formatVerdictTable,
@@ -113,6 +114,8 @@ export const runCommand: Command = {
       cwd: io.cwd,
     });
     const { summary } = outcome;
+    const steps = formatLoadSteps(summary, plan);
+    if (steps) io.stderr.write(`\n${steps}`);
     io.stderr.write(`\n${formatSummaryTable(summary, { calibration: outcome.result.meta.calibration })}\n`);
     const published = formatPublishedTable(plan, summary);
     if (published) io.stderr.write(`${published}\n`);

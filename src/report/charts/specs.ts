@@ -2,10 +2,14 @@
  * Chart specifications (pure): which PNGs a run gets and their Chart.js configurations. Rendering is
  * in render.ts; names and titles go into report.html as text, escaped there.
  */
-import type { ChartConfiguration, Plugin } from 'chart.js';
+import type { Plugin } from 'chart.js';
 import type { RunSummary } from '../../analysis/summary-types.ts';
 import type { RunResult } from '../../result/types.ts';
 import { fileSafe } from '../escape.ts';
+import { base, type ChartSpec, PALETTE, VARIANT_DASH } from './chart-style.ts';
+import { sweepChartSpecs } from './sweep-specs.ts';
+
+export type { ChartSpec } from './chart-style.ts';
 import {
   bucketSeconds,
   type SecondPoint,
@@ -14,18 +18,6 @@ import {
   tenantSeconds,
   waypointSeconds,
 } from './series.ts';
-
-export interface ChartSpec {
-  /** File name under charts/, e.g. 'latency-over-time-shared.png'. */
-  file: string;
-  title: string;
-  width: number;
-  height: number;
-  config: ChartConfiguration;
-}
-
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
-const VARIANT_DASH: number[][] = [[], [8, 4], [2, 3], [12, 3, 2, 3]];
 
 export interface Marker {
   x: number;
@@ -56,25 +48,6 @@ export const markersPlugin: Plugin<'line'> = {
     ctx.restore();
   },
 };
-
-function base(title: string, x: string, y: string, yType: 'linear' | 'logarithmic' = 'linear') {
-  return {
-    responsive: false,
-    animation: false as const,
-    plugins: {
-      title: { display: true, text: title, font: { size: 16 } },
-      // Line samples in the legend show each dataset's dash pattern (variants differ by dash).
-      legend: {
-        position: 'bottom' as const,
-        labels: { usePointStyle: true, pointStyle: 'line' as const, pointStyleWidth: 40 },
-      },
-    },
-    scales: {
-      x: { type: 'linear' as const, title: { display: true, text: x } },
-      y: { type: yType, title: { display: true, text: y }, beginAtZero: yType === 'linear' },
-    },
-  };
-}
 
 function staggerMarkers(result: RunResult): Marker[] {
   return result.plan.tenants
@@ -339,6 +312,7 @@ export function buildChartSpecs(
       },
     });
   }
+  specs.push(...sweepChartSpecs(summary, result.plan));
   return specs;
 }
 

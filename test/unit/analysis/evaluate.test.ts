@@ -21,6 +21,85 @@ const tenant = (v: string, t: string) =>
   summary.variants.find((x) => x.name === v)!.tenants.find((x) => x.tenant === t)!;
 
 describe('evaluateThresholds', () => {
+  it('judges isolation once per variant, on the earlier tenant, and says why when there is no score', () => {
+    const scored = structuredClone(summary);
+    const score = (v: number) => ({
+      earlier: 'ns-1',
+      later: 'ns-2',
+      windowS: 10,
+      windows: { before: { from: 5, to: 15 }, after: { from: 15, to: 25 } },
+      repeats: 1,
+      p50: { before: 5, after: 5, ratio: 1, lo: 1, hi: 1 },
+      p99: { before: 10, after: 10 * v, ratio: v, lo: v - 0.1, hi: v + 0.2 },
+      score: v,
+      method: 'm',
+    });
+    scored.variants[0].isolation = score(1.02);
+    scored.variants[1].isolation = score(1.9);
+    const v = evaluateThresholds(scored, [
+      threshold('isolation', 'value < 1.3'),
+      threshold('isolation{variant:shared}', 'lo / lo{variant:dedicated} > 1.5'),
+    ]);
+    expect(v.map((x) => [x.selector.variant, x.selector.tenant, x.pass])).toEqual([
+      ['dedicated', 'ns-1', true],
+      ['shared', 'ns-1', false],
+      ['shared', 'ns-1', true],
+    ]);
+    expect(v[2].actual).toBeCloseTo(1.8 / 0.92, 10);
+    const [other] = evaluateThresholds(scored, [threshold('isolation{tenant:ns-2}', 'value < 2')]);
+    expect(other).toMatchObject({
+      actual: null,
+      pass: false,
+      note: expect.stringMatching(/judged on the earlier tenant "ns-1"/),
+    });
+    const none = structuredClone(summary);
+    none.variants[0].isolation = {
+      earlier: 'ns-1',
+      later: 'ns-2',
+      unavailable: 'the stagger is inside the warm-up',
+    };
+    const [u] = evaluateThresholds(none, [threshold('isolation{variant:dedicated}', 'value < 1.3')]);
+    expect(u).toMatchObject({
+      actual: null,
+      pass: false,
+      note: expect.stringMatching(/the stagger is inside the warm-up/),
+    });
+  });
+
+  it('judges capacity once per variant from its searches (mean over repeats), and says why when there is none', () => {
+    const searched = structuredClone(summary);
+    const search = (variant: string, repeat: number, rate?: number) => ({
+      variant,
+      repeat,
+      probes: [],
+      ...(rate === undefined ? {} : { capacity: { factor: rate / 325, rate, connections: 33 } }),
+      confirmed: rate !== undefined,
+      why:
+        rate === undefined ? "missed the SLO at every load tried, down to 0.003906× the suite's load" : 'met',
+    });
+    searched.searches = [search('dedicated', 1, 480), search('dedicated', 2, 500), search('shared', 1, 240)];
+    const v = evaluateThresholds(searched, [
+      threshold('capacity{variant:shared}', 'value / value{variant:dedicated} < 0.8'),
+      threshold('capacity', 'value > 300'),
+    ]);
+    expect(v[0].actual).toBeCloseTo(240 / 490, 12);
+    expect(v.map((x) => [x.selector.variant, x.selector.tenant, x.pass, x.actual])).toEqual([
+      ['shared', 'ns-1', true, v[0].actual],
+      ['dedicated', 'ns-1', true, 490],
+      ['shared', 'ns-1', false, 240],
+    ]);
+    // No load met the SLO: a measured 0, not a missing figure.
+    searched.searches = [search('shared', 1)];
+    expect(
+      evaluateThresholds(searched, [threshold('capacity{variant:shared}', 'value > 0')])[0],
+    ).toMatchObject({
+      actual: 0,
+      pass: false,
+    });
+    const [none] = evaluateThresholds(summary, [threshold('capacity{variant:shared}', 'value > 0')]);
+    expect(none).toMatchObject({ actual: null, pass: false, note: expect.stringMatching(/no search/) });
+  });
+
   it('evaluates a threshold without selectors for every variant × tenant', () => {
     const v = evaluateThresholds(summary, [threshold('latency', 'p(99)<100')]);
     expect(v.map((x) => [x.selector.variant, x.selector.tenant, x.pass])).toEqual([

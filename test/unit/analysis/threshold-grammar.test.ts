@@ -22,6 +22,45 @@ describe('threshold grammar', () => {
     expect(parseThresholdKey('lat ency')).toMatchObject({ ok: false });
   });
 
+  it('knows isolation, with value, lo and hi only', () => {
+    expect(parseThresholdKey('isolation{variant:shared}')).toEqual({
+      ok: true,
+      value: { metric: 'isolation', selector: { variant: 'shared' } },
+    });
+    expect(parseThresholdExpression('value < 1.3', 'isolation')).toMatchObject({ ok: true });
+    expect(parseThresholdExpression('lo > 1.3', 'isolation')).toEqual({
+      ok: true,
+      value: { lhs: { kind: 'term', term: { agg: { name: 'lo' }, selector: {} } }, op: '>', value: 1.3 },
+    });
+    expect(parseThresholdExpression('value / value{variant:dedicated} > 1.5', 'isolation')).toMatchObject({
+      ok: true,
+    });
+    expect(parseThresholdExpression('avg<1', 'isolation')).toEqual({
+      ok: false,
+      message: '"avg" does not apply to isolation (use value, lo, hi)',
+    });
+    expect(parseThresholdExpression('lo<1', 'latency')).toMatchObject({ ok: false });
+  });
+
+  it('knows capacity, with value only, comparable across variants', () => {
+    expect(parseThresholdKey('capacity{variant:shared}')).toEqual({
+      ok: true,
+      value: { metric: 'capacity', selector: { variant: 'shared' } },
+    });
+    expect(parseThresholdExpression('value / value{variant:dedicated} < 0.8', 'capacity')).toMatchObject({
+      ok: true,
+    });
+    expect(
+      parseThresholdExpression('ratio(value, value{variant:dedicated}) > 0.5', 'capacity'),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(parseThresholdExpression('p(99)<1', 'capacity')).toEqual({
+      ok: false,
+      message: '"p(99)" does not apply to capacity (use value)',
+    });
+  });
+
   it('knows unsent, with the count and rate aggregations only', () => {
     expect(parseThresholdKey('unsent{variant:shared}')).toEqual({
       ok: true,

@@ -31,6 +31,7 @@ const FULL_LABELS = [
   'rps',
   'schedule lag p99 (ms)',
   'waypoint CPU (cores)',
+  'waypoint CPU ms / 1k ok',
 ];
 
 describe('the summary table model', () => {
@@ -56,6 +57,7 @@ describe('the summary table model', () => {
       'errors',
       'rps',
       'waypoint CPU (cores)',
+      'waypoint CPU ms / 1k ok',
     ]);
     const text = formatSummaryTable(input.summary);
     for (const b of t.tenants) {
@@ -89,7 +91,7 @@ describe('the summary table model', () => {
     expect(tenantBlockRows(t, ns2).every((row) => row[1] === 'not measured')).toBe(true);
     const long = longSummaryTables(t);
     expect(long.latency.rows).toContainEqual(['ns-2', 'dedicated', 'not measured', '', '', '', '', '', '']);
-    expect(long.figures.rows).toContainEqual(['ns-2', 'dedicated', 'not measured', '', '', '', '']);
+    expect(long.figures.rows).toContainEqual(['ns-2', 'dedicated', 'not measured', '', '', '', '', '']);
   });
 
   it('the long layout: a latency row per start, then a row per tenant × variant with the other figures', () => {
@@ -114,6 +116,7 @@ describe('the summary table model', () => {
       'rps',
       'schedule lag p99 (ms)',
       'waypoint CPU (cores)',
+      'waypoint CPU ms / 1k ok',
     ]);
     expect(long.figures.rows[3]).toEqual([
       'ns-2',
@@ -123,6 +126,7 @@ describe('the summary table model', () => {
       '650 / 650',
       '6.88',
       '0.197 / 0.2',
+      '—', // the sample's shared waypoint has no per-namespace counters to split its CPU by
     ]);
   });
 });

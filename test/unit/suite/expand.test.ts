@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MeshbenchError } from '../../../src/errors.ts';
 import { AGENT_RATE_CEILING } from '../../../src/suite/agent-ceiling.ts';
 import { expandSuite } from '../../../src/suite/expand.ts';
-import { planEnvelope } from '../../../src/suite/plan.ts';
+import { loadAtFactor, planEnvelope } from '../../../src/suite/plan.ts';
 import { validateSuite } from '../../../src/suite/validate.ts';
 import { waypointFor } from '../../../src/topology/model.ts';
 import suite from '../../../suites/waypoint-sharing.suite.ts';
@@ -156,5 +156,72 @@ describe('expandSuite', () => {
     expect(planEnvelope(expandSuite(v, { platform: 'local', source: 'ref' }))?.istioBehaviour).toBe('1.24');
     v.suite.topology.waypoint = { ...v.suite.topology.waypoint, istioBehaviour: 'current' };
     expect(refusal(v, 'cluster')[0]).toMatch(/Istio 1\.24\.6 .* behaves as '1\.24'.*1\.25 or later/);
+  });
+});
+
+describe('expandSuite: sweep and search (issue #15)', () => {
+  const withField = (extra: object) => {
+    const r = validateSuite({ ...suite, ...extra }, 'ref');
+    if (!r.ok) throw r.error;
+    return r.value;
+  };
+
+  it('a sweep of rates becomes factors; each variant runs every step in a row; the reference step is nearest 1×', () => {
+    const plan = expandSuite(withField({ sweep: { rates: [1625, 3250, 6500, 13000] } }), {
+      platform: 'local',
+      source: 'ref',
+      scale: 0.05,
+    });
+    expect(plan.sweep?.steps).toEqual([
+      { factor: 0.25, rate: 81, connections: 8 },
+      { factor: 0.5, rate: 163, connections: 16 },
+      { factor: 1, rate: 325, connections: 33 },
+      { factor: 2, rate: 650, connections: 65 },
+    ]);
+    expect(plan.sweep?.reference).toBe(2);
+    expect(plan.variants.map((v) => `${v.name}:${v.load?.step}`)).toEqual([
+      'dedicated:0',
+      'dedicated:1',
+      'dedicated:2',
+      'dedicated:3',
+      'shared:0',
+      'shared:1',
+      'shared:2',
+      'shared:3',
+    ]);
+    // The waypoint envelope does not move with the offered load: that is what the sweep measures.
+    expect(new Set(plan.variants.map((v) => JSON.stringify(v.topology.waypoints[0].envelope))).size).toBe(1);
+  });
+
+  it('a search keeps one plan variant per variant and records its SLO, resolution and budget', () => {
+    const plan = expandSuite(
+      withField({ slo: { p99: '150ms', errors: 0.02 }, search: { resolution: 0.1 } }),
+      {
+        platform: 'kind',
+        source: 'ref',
+      },
+    );
+    expect(plan.variants.map((v) => v.load)).toEqual([undefined, undefined]);
+    expect(plan.search).toEqual({
+      base: { rate: 6500, connections: 650 },
+      slo: { p99Ms: 150, errors: 0.02 },
+      resolution: 0.1,
+      maxProbes: 12,
+      start: 1,
+    });
+  });
+
+  it('loadAtFactor never gives more connections than requests per second, nor fewer than 1 of either', () => {
+    expect(loadAtFactor({ rate: 6500, connections: 650 }, 0.05, 0.01)).toEqual({
+      factor: 0.01,
+      rate: 3,
+      connections: 1,
+    });
+    expect(loadAtFactor({ rate: 10, connections: 10 }, 1, 0.5)).toEqual({
+      factor: 0.5,
+      rate: 5,
+      connections: 5,
+    });
+    expect(loadAtFactor({ connections: 10 }, 1, 2)).toEqual({ factor: 2, connections: 20 });
   });
 });

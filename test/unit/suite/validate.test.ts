@@ -239,3 +239,49 @@ describe('validateSuite', () => {
     expect(text).toMatch(/\(2 problems\)/);
   });
 });
+
+describe('sweep, slo and search (issue #15)', () => {
+  it('accepts a sweep of factors or of rates, and an slo with a search', () => {
+    const a = validateSuite({ ...baseSuite(), sweep: { factors: [0.5, 1, 2] } }, 's');
+    expect(a.ok).toBe(true);
+    const b = validateSuite({ ...baseSuite(), sweep: { rates: [1000, 6500, 9000] } }, 's');
+    expect(b.ok).toBe(true);
+    const c = validateSuite({ ...baseSuite(), slo: { p99: '100ms' }, search: true }, 's');
+    expect(c.ok && c.value.suite.slo).toEqual({ p99: '100ms', errors: 0.01 });
+    expect(c.ok && c.value.durations.sloP99Ms).toBe(100);
+  });
+
+  it('names each bad sweep, slo and search with the fix', () => {
+    const details = (raw: unknown) => errorOf(raw).details?.join('\n') ?? '';
+    expect(details({ ...baseSuite(), sweep: {} })).toMatch(
+      /sweep: gives neither rates nor factors.*give one list/,
+    );
+    expect(details({ ...baseSuite(), sweep: { rates: [1, 2], factors: [1, 2] } })).toMatch(
+      /sweep: gives both rates and factors/,
+    );
+    expect(details({ ...baseSuite(), sweep: { factors: [1, 0.5] } })).toMatch(
+      /sweep\.factors: must rise step by step \(each step above the one before\) \(got \[1, ?0\.5\]\); list the steps in ascending order/,
+    );
+    expect(details({ ...baseSuite(), sweep: { factors: [1] } })).toMatch(
+      /sweep\.factors: needs at least 2 steps/,
+    );
+    expect(details({ ...baseSuite(), sweep: { factors: [0, 1] } })).toMatch(/must be greater than 0/);
+    expect(details({ ...baseSuite(), search: true })).toMatch(/search: needs an slo to search for; add slo/);
+    expect(details({ ...baseSuite(), slo: { p99: 'soon' } })).toMatch(/slo\.p99/);
+    expect(details({ ...baseSuite(), slo: { p99: '1s', errors: 2 } })).toMatch(/slo\.errors: is a fraction/);
+    expect(details({ ...baseSuite(), slo: { p99: '1s' }, search: true, sweep: { factors: [1, 2] } })).toMatch(
+      /search: cannot be combined with sweep/,
+    );
+    expect(
+      details({
+        ...baseSuite(),
+        load: { model: 'closed', connections: 10 },
+        slo: { p99: '1s' },
+        search: true,
+      }),
+    ).toMatch(/search: searches over the offered rate, so it needs the open model with load.rate/);
+    expect(details({ ...baseSuite(), slo: { p99: '1s' }, search: { maxProbes: 2 } })).toMatch(
+      /search\.maxProbes: needs at least 3 probes/,
+    );
+  });
+});
