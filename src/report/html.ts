@@ -8,6 +8,7 @@ import type { RunSummary } from '../analysis/summary-types.ts';
 import type { RunResult, Verdict } from '../result/types.ts';
 import type { RenderedChart } from './charts/render.ts';
 import { buildErrorTable } from './error-table.ts';
+import { chartFigure, pageHead } from './html-page.ts';
 import { escapeHtml as h } from './escape.ts';
 import { PUBLISHED_COLUMNS, PUBLISHED_HEADING, publishedCells } from './published-table.ts';
 import { runFacts } from './run-facts.ts';
@@ -187,20 +188,9 @@ export function buildReportHtml(input: {
     ['repeats', String(f.repeats)],
     ['command', `meshbench ${result.meta.command.join(' ')}`],
   ];
-  const figures = charts.map(
-    (c) =>
-      `<figure><img src="data:image/png;base64,${c.png.toString('base64')}" width="${c.width}" height="${c.height}" alt="${h(c.title)}"><figcaption>${h(c.title)}</figcaption></figure>`,
-  );
+  const figures = charts.map(chartFigure);
   const variantErrors = table.failures.map((e) => `<li>${h(e)}</li>`);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>meshbench · ${h(f.suite)} · ${h(f.id)}</title>
-<style>${CSS}</style>
-</head>
+  return `${pageHead(`meshbench · ${h(f.suite)} · ${h(f.id)}`, CSS)}
 <body>
 <main>
 <h1 id="suite">${h(f.suite)}</h1>

@@ -1,15 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from '../helpers/chromium.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeReports } from '../../src/report/index.ts';
 import { newTag, waitForNoTagged } from '../helpers/leaks.ts';
 import { buildSampleResult, renameForDisplay } from '../unit/analysis/build-sample-result.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
   console.warn(`report-html-browser: skipped, ${CHROMIUM} is absent (apt-get install chromium)`);
 
@@ -22,28 +20,11 @@ afterAll(async () => {
   expect(await waitForNoTagged(tag)).toEqual([]);
 });
 
-/** Headless Chromium, offline, tagged so the leak check finds any process it leaves. */
-function launchChromium() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    env: { ...process.env, MESHBENCH_TEST_TAG: tag },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
-
 describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
   it('shows its charts and tables offline and renders hostile names as text', async () => {
     const result = renameForDisplay(buildSampleResult(), { suite: `suite ${EVIL}`, tenant: ['ns-2', EVIL] });
     await writeReports(result, dir, { only: ['html'] });
-    const browser = await launchChromium();
+    const browser = await launchChromium(tag);
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const dialogs: string[] = [];
@@ -102,7 +83,7 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     };
     const out = join(dir, 'sweep');
     await writeReports(result, out, { only: ['html'] });
-    const browser = await launchChromium();
+    const browser = await launchChromium(tag);
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const dialogs: string[] = [];

@@ -38,6 +38,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./compare.ts')).compareCommand,
   },
   {
+    name: 'history',
+    summary: 'A suite’s runs over time: a series per metric, change points, and a gate on the trend',
+    load: async () => (await import('./history.ts')).historyCommand,
+  },
+  {
     name: 'up',
     summary: 'Start the embedded mesh and keep it running (until `meshbench down` or Ctrl-C)',
     load: async () => (await import('./up.ts')).upCommand,
