@@ -16,8 +16,13 @@ export interface TenantCost {
   share: number;
 }
 
-/** `outbound|9080||productpage.ns-2.svc.cluster.local` → 'ns-2'. */
-const CLUSTER_RQ = /^cluster\.outbound\|\d+\|[^|]*\|[^.]+\.([^.]+)\.svc\.[^|]*\.upstream_rq_total$/;
+/**
+ * A per-cluster request counter and its destination namespace: `cluster.outbound|9080||productpage.ns-2.svc
+ * .cluster.local.upstream_rq_total` (the local stand-in, Envoy's own stat name) or `inbound-vip|9080|http|
+ * productpage.ns-2.svc.cluster.local.upstream_rq_total` (a real waypoint, by its Prometheus cluster label).
+ */
+const CLUSTER_RQ =
+  /^(?:cluster\.)?(?:outbound|inbound-vip|inbound)\|\d+\|[^|]*\|[^.|]+\.([^.|]+)\.svc\.[^|]*\.upstream_rq_total$/;
 
 function namespaceRequests(counters: Record<string, number>): Map<string, number> {
   const out = new Map<string, number>();

@@ -18,6 +18,12 @@ export const OVERFLOW_COUNTERS = [
 ];
 
 /**
+ * Requests proxied per cluster: a shared waypoint's CPU is split by each tenant's share of them (cost per
+ * tenant, analysis/tenant-cost.ts); the waypoint's clusters are named after the destination service.
+ */
+const SHARE_COUNTERS = ['upstream_rq_total'];
+
+/**
  * `upstream_cx_overflow` (summed over clusters) and `main_internal.upstream_cx_overflow` (per cluster), so
  * the 1.24 internal-cluster limit is visible by name.
  */
@@ -26,7 +32,8 @@ export function parseEnvoyOverflow(text: string): Record<string, number> {
   for (const s of parsePrometheusText(text)) {
     if (!s.name.startsWith('envoy_cluster_')) continue;
     const stat = s.name.slice('envoy_cluster_'.length);
-    if (!OVERFLOW_COUNTERS.includes(stat) || !Number.isFinite(s.value)) continue;
+    if ((!OVERFLOW_COUNTERS.includes(stat) && !SHARE_COUNTERS.includes(stat)) || !Number.isFinite(s.value))
+      continue;
     counters[stat] = (counters[stat] ?? 0) + s.value;
     const cluster = s.labels.cluster_name;
     if (cluster) counters[`${cluster}.${stat}`] = (counters[`${cluster}.${stat}`] ?? 0) + s.value;

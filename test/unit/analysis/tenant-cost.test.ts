@@ -15,7 +15,8 @@ function tenant(name: string, offsetS: number, durationS: number, ok: number) {
 }
 
 const rq = (ns: string) => `cluster.outbound|9080||productpage.${ns}.svc.cluster.local.upstream_rq_total`;
-const details = (ns: string) => `cluster.outbound|9080||details.${ns}.svc.cluster.local.upstream_rq_total`;
+// A real waypoint's cluster, as the kube sampler keys it (Prometheus cluster_name label, no "cluster." prefix).
+const details = (ns: string) => `inbound-vip|9080|http|details.${ns}.svc.cluster.local.upstream_rq_total`;
 
 describe('tenantCost', () => {
   it('charges a waypoint of its own wholly to its tenant: ms of CPU per 1,000 successes', () => {
