@@ -13,7 +13,7 @@ import type { RunnerOutput } from './engine-runner.ts';
 import { parseFortioJson, parseHeyCsv, parseVegetaJson, parseWrk } from './engine-peers.ts';
 
 /** One tool's load: the same for every tool in a step. */
-export interface LoadPoint {
+interface LoadPoint {
   rate: number;
   connections: number;
   durationMs: number;
@@ -22,7 +22,7 @@ export interface LoadPoint {
 }
 
 /** CPU time (ms) of this process's reaped children, from /proc/self/stat (cutime + cstime, clock ticks). */
-export function childrenCpuMs(): number {
+function childrenCpuMs(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Fields after the command: index 13 = cutime, 14 = cstime (stat(5) fields 16 and 17).
@@ -43,7 +43,7 @@ export async function goPeers(): Promise<{ bin: string } | { missing: string }> 
   return { bin: r.stdout.trim().split('\n').pop() ?? '' };
 }
 
-export interface ServerHandle {
+interface ServerHandle {
   url: string;
   stop(): Promise<void>;
   truth(): Promise<{ p50Ms: number; p90Ms: number; p99Ms: number; p999Ms: number; count: number }>;
@@ -62,7 +62,7 @@ export async function buildGoServer(): Promise<string | null> {
  * priority was tried and rejected: it starved the generators (vegeta's p99 went from 7 to 158 ms).
  */
 export const SERVER_NICE = process.getuid?.() === 0 ? -10 : 0;
-export function withPriority(bin: string, args: string[]): [string, string[]] {
+function withPriority(bin: string, args: string[]): [string, string[]] {
   return SERVER_NICE ? ['nice', ['-n', String(SERVER_NICE), bin, ...args]] : [bin, args];
 }
 
@@ -162,7 +162,7 @@ export async function runNodeRunner(config: object, durationMs: number): Promise
 /** The server's mean answer time per profile (ms), plus ~0.6 ms for the round trip. */
 const MEAN_ANSWER_MS = { fixed: 5 + 0.6, mixed: 0.85 * 5 + 0.13 * 15 + 0.02 * 50 + 0.6 };
 /** Closed-loop connections for about `rate` requests/s against this profile (Little's law). */
-export function matchedConnections(profile: 'fixed' | 'mixed', rate: number): number {
+function matchedConnections(profile: 'fixed' | 'mixed', rate: number): number {
   return Math.max(1, Math.round((rate * MEAN_ANSWER_MS[profile]) / 1000));
 }
 

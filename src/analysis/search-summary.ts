@@ -6,20 +6,35 @@
 import type { RunResult, VariantResult } from '../result/types.ts';
 import type { RunPlan, SloPlan } from '../suite/plan.ts';
 import { judgeProbe, nextProbe, type ProbeOutcome } from './capacity-search.ts';
-import type { ProbeSummary, ProbeVerdict, SearchSummary } from './summary-types.ts';
+import type { ProbeSummary, ProbeVerdict, SearchSummary, TenantFigures } from './summary-types.ts';
 
 export type { ProbeSummary, SearchSummary } from './summary-types.ts';
 import { summarizeLoad } from './tenant-figures.ts';
 
+/**
+ * A probe's tenant figures, summarized once per run: the orchestrator asks for every earlier probe's verdict
+ * before each new probe, and the reports ask again (a result's runs are never changed once recorded).
+ */
+const figuresCache = new WeakMap<VariantResult, Map<string, TenantFigures>>();
+function figuresOf(vr: VariantResult): Map<string, TenantFigures> {
+  let m = figuresCache.get(vr);
+  if (!m) {
+    m = new Map(vr.tenants.map((t) => [t.tenant, summarizeLoad(t.load)]));
+    figuresCache.set(vr, m);
+  }
+  return m;
+}
+
 /** Whether one variant run (a probe) met the SLO, every tenant of the plan counted. */
 export function probeVerdict(plan: Pick<RunPlan, 'tenants'>, vr: VariantResult, slo: SloPlan): ProbeVerdict {
   if (vr.error) return { pass: false, reasons: [`the run failed: ${vr.error.code}`] };
+  const figures = figuresOf(vr);
   return judgeProbe(
     plan.tenants.map((t) => {
       const tr = vr.tenants.find((x) => x.tenant === t.name);
       return {
         tenant: t.name,
-        ...(tr ? { figures: summarizeLoad(tr.load), incomplete: Boolean(tr.load.incomplete) } : {}),
+        ...(tr ? { figures: figures.get(t.name), incomplete: Boolean(tr.load.incomplete) } : {}),
       };
     }),
     slo,
@@ -42,15 +57,26 @@ export function probeOutcomes(plan: RunPlan, probes: readonly VariantResult[]): 
   }));
 }
 
+/**
+ * Where one variant's search stands given the runs so far: its next probe, its answer, or 'failed' (a probe
+ * failed, which ends that variant's search).
+ */
+export function searchStep(
+  plan: RunPlan,
+  done: readonly VariantResult[],
+  variant: { name: string; repeat: number },
+): ReturnType<typeof nextProbe> | 'failed' {
+  const probes = probesOf(done, variant.name, variant.repeat);
+  if (probes.some((p) => p.error)) return 'failed';
+  return nextProbe(probeOutcomes(plan, probes), plan.search!);
+}
+
 export function summarizeSearches(result: RunResult): SearchSummary[] | undefined {
   const { plan } = result;
   if (!plan.search) return undefined;
-  const seen = new Set<string>();
   const out: SearchSummary[] = [];
+  // A search plan holds one variant plan per variant × repeat; its probes are generated as the run goes.
   for (const v of plan.variants) {
-    const key = `${v.name}#${v.repeat}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
     const runs = probesOf(result.variants, v.name, v.repeat);
     if (runs.length === 0) continue;
     const probes: ProbeSummary[] = runs.map((r) => {
@@ -63,7 +89,7 @@ export function summarizeSearches(result: RunResult): SearchSummary[] | undefine
         confirm: Boolean(r.load!.confirm),
         ...verdict,
         tenants: r.tenants.map((t) => {
-          const f = summarizeLoad(t.load);
+          const f = figuresOf(r).get(t.tenant)!;
           return {
             tenant: t.tenant,
             p99Ms: f.latency.p99Ms,

@@ -19,7 +19,7 @@ export function agentSchedule(schedule: LoadSchedule, index: number): LoadSchedu
 }
 
 /** A LoadResult read back as the tally it was built from (buildLoadResult's inverse, up to notes). */
-export function tallyOf(r: LoadResult): EngineTally {
+function tallyOf(r: LoadResult): EngineTally {
   return {
     intended: r.requests.intended,
     sent: r.requests.sent,
@@ -112,7 +112,8 @@ export function mergeAgentResults(
         ),
   );
   const merged = mergeTallies(tallies);
-  const incomplete = ok.length < outcomes.length || ok.some((o) => o.result.incomplete);
+  // A failed agent's share is unsent and marks its tally incomplete, as does an agent cut short.
+  const incomplete = merged.incomplete === true;
   const result = buildLoadResult({
     schedule: tenant,
     driver: ok[0].result.driver,

@@ -15,7 +15,7 @@ export function progressOf(tenant: string, t: number, w: WindowSnapshot): LoadPr
 }
 
 /** One source's second (a worker thread's or an agent process's), its histogram encoded. */
-export interface SourceSecond {
+interface SourceSecond {
   t: number;
   completed: number;
   errors: number;

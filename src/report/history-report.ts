@@ -4,15 +4,24 @@
  * from a result is data: escaped for the medium it lands in.
  */
 import type { Plugin } from 'chart.js';
-import { HISTORY_METRICS, type HistoryMetric, type HistoryReport, seriesLabel } from '../analysis/history.ts';
+import { median } from '../analysis/change-points.ts';
+import {
+  HISTORY_METRICS,
+  type HistoryChange,
+  type HistoryMetric,
+  type HistoryReport,
+  type HistorySeries,
+  seriesLabel,
+} from '../analysis/history.ts';
 import { base, type ChartSpec, PALETTE, VARIANT_DASH } from './charts/chart-style.ts';
 import type { RenderedChart } from './charts/render.ts';
 import { markersPlugin } from './charts/specs.ts';
-import { chartFigure, pageHead } from './html-page.ts';
+import { chartFigure, htmlTable, PAGE_CSS, pageHead } from './html-page.ts';
 import { escapeHtml as h, escapeMarkdown as md } from './escape.ts';
 import { fmtActual } from './format.ts';
 import { left, type PlainTable, right } from './table-model.ts';
-import { escapeTerminal as esc, renderTable } from './text-table.ts';
+import { escapeTerminal as esc, renderPlainTable } from './text-table.ts';
+import { markdownTable } from './markdown.ts';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : 'from 0');
 const fig = (metric: HistoryMetric, x: number) =>
@@ -49,12 +58,16 @@ export function historyChangeTable(report: HistoryReport): PlainTable {
   };
 }
 
+/** The runs in time order. */
+function historyRunsTable(report: HistoryReport): PlainTable {
+  return {
+    columns: [left('run'), left('started'), left('git'), left('platform')],
+    rows: report.runs.map((r) => [r.id, r.startedAt, r.git ?? '', r.platform]),
+  };
+}
+
 /** Every series: how many runs it covers, its newest and median figure, and its change points. */
 export function historySeriesTable(report: HistoryReport): PlainTable {
-  const median = (xs: number[]) => {
-    const v = [...xs].sort((a, b) => a - b);
-    return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  };
   return {
     columns: [left('series'), right('runs'), right('newest'), right('median'), right('change points')],
     rows: report.series.map((s) => [
@@ -67,6 +80,11 @@ export function historySeriesTable(report: HistoryReport): PlainTable {
   };
 }
 
+/** "p99 latency … · shared · ns-1: median 110.5 → 2439 (+2108.1%, p 0.003) since run 3ecf74" (unescaped). */
+export function describeChange(series: HistorySeries, change: HistoryChange): string {
+  return `${seriesLabel(series)}: median ${change.before.toPrecision(4)} → ${change.after.toPrecision(4)} (${pct(change.change)}, p ${change.pValue.toFixed(3)}) since run ${change.runId}`;
+}
+
 function method(report: HistoryReport): string {
   const o = report.options;
   return `E-divisive means with a permutation test (${o.permutations} permutations, seed ${o.seed}); a change is reported when p < ${o.significance} and the medians either side differ by at least ${(o.minChange * 100).toFixed(0)}% (error rate: and by 0.5 points); at least ${o.minSamples} samples (runs, or their repeats) on each side`;
@@ -76,13 +94,11 @@ export function formatHistoryTable(report: HistoryReport): string {
   const t = historyChangeTable(report);
   const head = `${esc(report.suite)}: ${report.runs.length} runs, ${report.series.length} series, ${t.rows.length} change point(s)`;
   if (t.rows.length === 0) return `${head}\n`;
-  const rows = [t.columns.map((c) => c.label), ...t.rows.map((r) => r.map(esc))];
-  return `${head}\n${renderTable(rows, { indent: '  ', left: t.columns.flatMap((c, i) => (c.align === 'left' ? [i] : [])) })}\n`;
+  return `${head}\n${renderPlainTable(t)}\n`;
 }
 
 export function buildHistoryMarkdown(report: HistoryReport): string {
   const t = historyChangeTable(report);
-  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const lines = [
     `## meshbench history · ${md(report.suite)}`,
     '',
@@ -96,20 +112,8 @@ export function buildHistoryMarkdown(report: HistoryReport): string {
     '',
   ];
   if (t.rows.length === 0) lines.push('None.');
-  else
-    lines.push(
-      row(t.columns.map((c) => md(c.label))),
-      row(t.columns.map((c) => (c.align === 'left' ? '---' : '---:'))),
-      ...t.rows.map((r) => row(r.map(md))),
-    );
-  lines.push(
-    '',
-    '### Runs',
-    '',
-    row(['run', 'started', 'git', 'platform']),
-    row(['---', '---', '---', '---']),
-  );
-  for (const r of report.runs) lines.push(row([md(r.id), md(r.startedAt), md(r.git ?? ''), md(r.platform)]));
+  else lines.push(...markdownTable(t));
+  lines.push('', '### Runs', '', ...markdownTable(historyRunsTable(report)));
   lines.push('', `Method: ${md(method(report))}.`, '');
   return lines.join('\n');
 }
@@ -185,36 +189,11 @@ export function buildHistoryChartSpecs(report: HistoryReport): ChartSpec[] {
   });
 }
 
-const CSS = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
-main{max-width:1100px;margin:0 auto;padding:24px}
-h1{font-size:26px;margin:0 0 4px}h2{margin-top:32px;border-bottom:1px solid #ddd;padding-bottom:4px}
-.banner{padding:10px 14px;border-radius:6px;font-weight:600;margin:16px 0}
-.pass{background:#e6f4ea;color:#0b6e2e}.fail{background:#fdecea;color:#a50e0e}
-table{border-collapse:collapse;margin:8px 0 16px;background:#fff}
-th,td{border:1px solid #ddd;padding:4px 8px;text-align:right;white-space:nowrap}
-th:first-child,td:first-child,td.l,th.l{text-align:left}
-td:first-child,td.l{white-space:normal}
-th{background:#f0f0f2}
-figure{margin:16px 0;background:#fff;border:1px solid #ddd;padding:8px;display:inline-block}
-figure img{max-width:100%;height:auto;display:block}
-figcaption{color:#555;margin-top:4px}
-.muted{color:#666}
-`;
-
-function htmlTable(t: PlainTable, id?: string): string {
-  const cls = (i: number) => (i > 0 && t.columns[i].align === 'left' ? ' class="l"' : '');
-  const head = t.columns.map((c, i) => `<th${cls(i)}>${h(c.label)}</th>`).join('');
-  const rows = t.rows.map((r) => `<tr>${r.map((x, i) => `<td${cls(i)}>${h(x)}</td>`).join('')}</tr>`);
-  return `<table${id ? ` id="${id}"` : ''}><tr>${head}</tr>${rows.join('')}</table>`;
-}
+/** The report's stylesheet; long series names wrap in the first column too. */
+const CSS = `${PAGE_CSS}td:first-child{white-space:normal}\n`;
 
 export function buildHistoryHtml(report: HistoryReport, charts: readonly RenderedChart[]): string {
   const changes = historyChangeTable(report);
-  const runs: PlainTable = {
-    columns: [left('run'), left('started'), left('git'), left('platform')],
-    rows: report.runs.map((r) => [r.id, r.startedAt, r.git ?? '', r.platform]),
-  };
   const banner = report.regressions.length
     ? `<div class="banner fail">${h(report.regressions.length)} series regressed and the newest run still shows it</div>`
     : '<div class="banner pass">No series is in a regression at the newest run</div>';
@@ -226,13 +205,13 @@ export function buildHistoryHtml(report: HistoryReport, charts: readonly Rendere
 <p class="muted">${h(report.runs.length)} runs, ${h(report.series.length)} series (metric × variant × tenant)</p>
 ${banner}
 <h2>Change points</h2>
-${changes.rows.length ? htmlTable(changes, 'changes') : '<p class="muted">None.</p>'}
+${changes.rows.length ? htmlTable(changes, ' id="changes"') : '<p class="muted">None.</p>'}
 <h2>Charts</h2>
 ${figures.join('\n') || '<p class="muted">No charts.</p>'}
 <h2>Series</h2>
-${htmlTable(historySeriesTable(report), 'series')}
+${htmlTable(historySeriesTable(report), ' id="series"')}
 <h2>Runs</h2>
-${htmlTable(runs, 'runs')}
+${htmlTable(historyRunsTable(report), ' id="runs"')}
 <p class="muted">${h(method(report))}.</p>
 </main>
 </body>

@@ -8,12 +8,12 @@ import type { RunSummary } from '../analysis/summary-types.ts';
 import type { RunResult, Verdict } from '../result/types.ts';
 import type { RenderedChart } from './charts/render.ts';
 import { buildErrorTable } from './error-table.ts';
-import { chartFigure, pageHead } from './html-page.ts';
+import { alignClass, chartFigure, htmlTable, PAGE_CSS, pageHead } from './html-page.ts';
 import { escapeHtml as h } from './escape.ts';
 import { PUBLISHED_COLUMNS, PUBLISHED_HEADING, publishedCells } from './published-table.ts';
 import { runFacts } from './run-facts.ts';
 import { buildSummaryTable, type SummaryTable, tenantBlockRows } from './summary-table.ts';
-import { left, type PlainTable, right, type TableColumn } from './table-model.ts';
+import { left, right } from './table-model.ts';
 import { VERDICT_COLUMNS, verdictOutcome, verdictRows } from './verdict-table.ts';
 import { buildAgentTable } from './agent-table.ts';
 import { isolationText } from './isolation-text.ts';
@@ -21,40 +21,6 @@ import { buildSearchTable, buildSweepTables, searchAnswers } from './sweep-table
 import { buildWaypointTable } from './waypoint-table.ts';
 
 const BANNER_CLASS = { none: 'warn', pass: 'pass', fail: 'fail' } as const;
-
-const CSS = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d1d1f;background:#fafafa}
-main{max-width:1100px;margin:0 auto;padding:24px}
-h1{font-size:26px;margin:0 0 4px}h2{margin-top:32px;border-bottom:1px solid #ddd;padding-bottom:4px}
-.banner{padding:10px 14px;border-radius:6px;font-weight:600;margin:16px 0}
-.pass{background:#e6f4ea;color:#0b6e2e}.fail{background:#fdecea;color:#a50e0e}.warn{background:#fff4e5;color:#8a4b00}
-table{border-collapse:collapse;margin:8px 0 16px;background:#fff}
-th,td{border:1px solid #ddd;padding:4px 8px;text-align:right;white-space:nowrap}
-th:first-child,td:first-child,td.l,th.l{text-align:left}
-td.l{white-space:normal}
-th{background:#f0f0f2}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}dt{font-weight:600}dd{margin:0}
-figure{margin:16px 0;background:#fff;border:1px solid #ddd;padding:8px;display:inline-block}
-figure img{max-width:100%;height:auto;display:block}
-figcaption{color:#555;margin-top:4px}
-.muted{color:#666}
-ul.findings{padding-left:20px}ul.findings li{margin:3px 0}
-.sev{display:inline-block;min-width:64px;font-size:12px;font-weight:600;text-transform:uppercase;color:#666}
-.sev.limit{color:#a50e0e}.sev.warning{color:#8a4b00}
-`;
-
-/** Left-aligned columns after the first (which the CSS aligns already) get class "l". */
-function alignClass(columns: readonly TableColumn[], i: number): string {
-  return i > 0 && columns[i].align === 'left' ? ' class="l"' : '';
-}
-
-/** A table with every cell escaped. */
-function htmlTable(t: PlainTable, attrs = ''): string {
-  const cls = (i: number) => alignClass(t.columns, i);
-  const head = t.columns.map((c, i) => `<th${cls(i)}>${h(c.label)}</th>`).join('');
-  const rows = t.rows.map((r) => `<tr>${r.map((x, i) => `<td${cls(i)}>${h(x)}</td>`).join('')}</tr>`);
-  return `<table${attrs}><tr>${head}</tr>${rows.join('')}</table>`;
-}
 
 /** A table per tenant, a column per variant. */
 function tenantTables(table: SummaryTable): string {
@@ -190,7 +156,7 @@ export function buildReportHtml(input: {
   ];
   const figures = charts.map(chartFigure);
   const variantErrors = table.failures.map((e) => `<li>${h(e)}</li>`);
-  return `${pageHead(`meshbench · ${h(f.suite)} · ${h(f.id)}`, CSS)}
+  return `${pageHead(`meshbench · ${h(f.suite)} · ${h(f.id)}`, PAGE_CSS)}
 <body>
 <main>
 <h1 id="suite">${h(f.suite)}</h1>

@@ -23,7 +23,7 @@ function row(cells: string[]): string {
 }
 
 /** Heading row, alignment row, then the rows, every cell escaped. */
-function markdownTable(t: PlainTable): string[] {
+export function markdownTable(t: PlainTable): string[] {
   return [
     row(t.columns.map((c) => md(c.label))),
     row(t.columns.map((c) => (c.align === 'left' ? '---' : '---:'))),

@@ -2,6 +2,7 @@
  * A sweep step by step and a search probe by probe, as plain tables (pure, unescaped): the terminal,
  * Markdown and HTML each escape and render them.
  */
+import { judgeProbe } from '../analysis/capacity-search.ts';
 import type { SearchSummary } from '../analysis/search-summary.ts';
 import type { RunSummary, SweepSummary } from '../analysis/summary-types.ts';
 import type { SloPlan } from '../suite/plan.ts';
@@ -35,7 +36,8 @@ export function buildSweepTables(
         st.summary.tenants.map((t) => {
           const w = st.summary.waypoints.find((x) => x.component === t.waypoint);
           const f = t.merged;
-          const met = slo && f.latency.p99Ms <= slo.p99Ms && f.errors.rate <= slo.errors && f.validity.valid;
+          // The search's own rule, so a sweep step and a probe at the same load read alike.
+          const met = slo && judgeProbe([{ tenant: t.tenant, figures: f }], slo).pass;
           return [
             offered(st),
             String(st.factor),

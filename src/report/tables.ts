@@ -10,7 +10,7 @@ import { buildSummaryTable, compactSummaryTable, tenantBlockRows } from './summa
 import { isolationText } from './isolation-text.ts';
 import { buildSearchTable, buildSweepTables, searchAnswers } from './sweep-table.ts';
 import { leftColumns } from './table-model.ts';
-import { escapeTerminal as esc, renderTable } from './text-table.ts';
+import { escapeTerminal as esc, renderPlainTable, renderTable } from './text-table.ts';
 import { VERDICT_COLUMNS, verdictCells, verdictOutcome, verdictRows } from './verdict-table.ts';
 
 /** Dedicated vs shared (every variant) side by side, one block per tenant; the compact rows of the summary table. */
@@ -44,21 +44,12 @@ export function formatLoadSteps(summary: RunSummary, plan: Pick<RunPlan, 'slo'>)
   const out: string[] = [];
   if (summary.sweep?.length)
     for (const { variant, table } of buildSweepTables(summary.sweep, plan.slo))
-      out.push(
-        `sweep · ${esc(variant)}`,
-        renderTable([table.columns.map((c) => c.label), ...table.rows.map((r) => r.map(esc))], {
-          indent: '  ',
-          left: leftColumns(table.columns),
-        }),
-      );
+      out.push(`sweep · ${esc(variant)}`, renderPlainTable(table));
   if (summary.searches?.length) {
     const t = buildSearchTable(summary.searches);
     out.push(
       'breaking-point search',
-      renderTable([t.columns.map((c) => c.label), ...t.rows.map((r) => r.map(esc))], {
-        indent: '  ',
-        left: leftColumns(t.columns),
-      }),
+      renderPlainTable(t),
       'breaking point per variant',
       ...searchAnswers(summary).map((a) => `  ${esc(a)}`),
     );

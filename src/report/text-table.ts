@@ -1,4 +1,5 @@
 /** Plain-text tables for the terminal (pure). */
+import { leftColumns, type PlainTable } from './table-model.ts';
 
 /** Replaces control characters so a name in a result cannot drive the terminal (escape sequences). */
 export function escapeTerminal(value: unknown): string {
@@ -24,4 +25,12 @@ export function renderTable(rows: string[][], opts: { left?: number[]; indent?: 
           .trimEnd(),
     )
     .join('\n');
+}
+
+/** A PlainTable for the terminal: its labels, then its rows with every cell escaped. */
+export function renderPlainTable(t: PlainTable, indent = '  '): string {
+  return renderTable([t.columns.map((c) => c.label), ...t.rows.map((r) => r.map(escapeTerminal))], {
+    indent,
+    left: leftColumns(t.columns),
+  });
 }

@@ -15,8 +15,7 @@ import { createPlatform } from './create-platform.ts';
 import type { Platform, Sample, Sampler, TenantTarget } from '../platform/types.ts';
 import { buildReporterInput, buildReports, writeReportFiles } from '../report/index.ts';
 import { loadAtFactor, type RunPlan, type VariantPlan, variantLoad } from '../suite/plan.ts';
-import { nextProbe } from '../analysis/capacity-search.ts';
-import { probeOutcomes, probesOf, probeVerdict } from '../analysis/search-summary.ts';
+import { probesOf, probeVerdict, searchStep } from '../analysis/search-summary.ts';
 import type { RunEventListener } from './events.ts';
 import { baseVersions, readGit, readMachine } from './metadata.ts';
 import { RESULT_SCHEMA_VERSION, type RunResult, type VariantResult, type Verdict } from '../result/types.ts';
@@ -354,17 +353,15 @@ function* variantRuns(
   }
   for (const [index, variant] of plan.variants.entries()) {
     for (;;) {
-      const probes = probesOf(done, variant.name, variant.repeat);
-      if (probes.some((p) => p.error)) break;
-      const step = nextProbe(probeOutcomes(plan, probes), search);
-      if (step.done) break;
+      const step = searchStep(plan, done, variant);
+      if (step === 'failed' || step.done) break;
       yield {
         index,
         variant: {
           ...variant,
           load: {
             ...loadAtFactor(search.base, plan.scale, step.factor),
-            probe: probes.length + 1,
+            probe: probesOf(done, variant.name, variant.repeat).length + 1,
             ...(step.confirm ? { confirm: true } : {}),
           },
         },
@@ -376,8 +373,8 @@ function* variantRuns(
 /** Whether every variant's search reached its answer. */
 function searchesDone(plan: RunPlan, done: readonly VariantResult[]): boolean {
   return plan.variants.every((v) => {
-    const probes = probesOf(done, v.name, v.repeat);
-    return !probes.some((p) => p.error) && nextProbe(probeOutcomes(plan, probes), plan.search!).done;
+    const step = searchStep(plan, done, v);
+    return step !== 'failed' && step.done;
   });
 }
 

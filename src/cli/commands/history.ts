@@ -1,4 +1,4 @@
-import { buildHistory, seriesLabel } from '../../analysis/history.ts';
+import { buildHistory } from '../../analysis/history.ts';
 import { escapeTerminal } from '../../report/text-table.ts';
 import { ExitCode } from '../../errors.ts';
 import { ensureWritableDir } from '../../output/results-dir.ts';
@@ -7,6 +7,7 @@ import {
   buildHistoryChartSpecs,
   buildHistoryHtml,
   buildHistoryMarkdown,
+  describeChange,
   formatHistoryTable,
 } from '../../report/history-report.ts';
 import { writeReportFiles } from '../../report/index.ts';
@@ -72,9 +73,7 @@ export const historyCommand: Command = {
         `gate: ${report.regressions.length} series regressed and the newest run (${escapeTerminal(report.runs.at(-1)?.id ?? '')}) is in the regression (exit 100):\n`,
       );
       for (const { series, change } of report.regressions)
-        io.stderr.write(
-          `  ${escapeTerminal(seriesLabel(series))}: median ${change.before.toPrecision(4)} → ${change.after.toPrecision(4)} (${Number.isFinite(change.change) ? `${change.change >= 0 ? '+' : ''}${(change.change * 100).toFixed(1)}%` : 'from 0'}, p ${change.pValue.toFixed(3)}) since run ${escapeTerminal(change.runId)}\n`,
-        );
+        io.stderr.write(`  ${escapeTerminal(describeChange(series, change))}\n`);
       return ExitCode.regression;
     }
     if (values.gate) io.stderr.write('gate: no series is in a regression at the newest run\n');
