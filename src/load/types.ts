@@ -26,7 +26,8 @@ export interface LoadSchedule {
   client?: 'raw' | 'undici';
   /**
    * Run the engine in a worker thread even when one worker suffices, so the caller's own work (sampling,
-   * the live display, its garbage collection) never delays a send. The local platform sets it.
+   * the live display, its garbage collection) never delays a send. The local platform sets it; a local load
+   * agent process, which has no such work, ignores it.
    */
   thread?: boolean;
   /**

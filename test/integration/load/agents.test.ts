@@ -4,7 +4,7 @@
  * incomplete with the others' figures kept, and no agent process outlives the run.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,24 @@ describe('several load agents per tenant (local processes)', () => {
     expect(s3.latency.p99Ms - s1.latency.p99Ms).toBeLessThan(6);
     expect(s3.errors).toBe(0);
     expect(agentPids()).toEqual([]);
+  });
+
+  it("an agent runs its engine on its own main thread, even when asked for a thread (the local platform's default)", async () => {
+    const threadsOf = (pid: number) =>
+      Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/Threads:\s+(\d+)/)?.[1]);
+    const counts = async (thread: boolean) => {
+      const run = createLocalLoadDriver().run({
+        schedules: { a: { ...tenant(), rate: 600, connections: 60, durationMs: 2500, agents: 2, thread } },
+      });
+      await new Promise((r) => setTimeout(r, 1800));
+      const n = agentPids().map(threadsOf);
+      await run;
+      return n;
+    };
+    const without = await counts(false);
+    expect(without).toHaveLength(2);
+    // A worker thread would add two (the worker and its V8 platform thread; 14 against 12 seen).
+    expect(await counts(true)).toEqual(without);
   });
 
   it('keeps the stagger across agents, and reports each second once, merged', async () => {
