@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { hasChromium, launchChromium } from '../helpers/chromium.ts';
+import { expectInertPage, hasChromium, launchChromium, watchPage } from '../helpers/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { newTag, waitForNoTagged } from '../helpers/leaks.ts';
@@ -130,13 +130,7 @@ describe('meshbench history', () => {
       const browser = await launchChromium(tag);
       try {
         const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-        const requests: string[] = [];
-        const dialogs: string[] = [];
-        page.on('request', (q) => requests.push(q.url()));
-        page.on('dialog', (d) => {
-          dialogs.push(d.message());
-          void d.dismiss();
-        });
+        const watched = watchPage(page);
         await page.goto(pathToFileURL(join(root, 'out-step', 'history.html')).href, { waitUntil: 'load' });
         await page.screenshot({ fullPage: true, path: join(root, 'out-step', 'history.png') });
         const images = await page.$$eval('img', (imgs) => imgs.map((i) => i.complete && i.naturalWidth > 0));
@@ -147,10 +141,7 @@ describe('meshbench history', () => {
         expect(await page.locator('#series').textContent()).toContain(
           `p99 latency (ms, intended start) · shared · ${EVIL}`,
         );
-        expect(await page.locator('[onerror]').count()).toBe(0);
-        expect(await page.locator('script').count()).toBe(0);
-        expect(dialogs).toEqual([]);
-        expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
+        await expectInertPage(page, watched);
       } finally {
         await browser.close();
       }
